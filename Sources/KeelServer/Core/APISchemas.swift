@@ -1,0 +1,65 @@
+import Foundation
+
+/// The JSON shapes of the API, for the OpenAPI document.
+enum APISchemas {
+    nonisolated(unsafe) private static let string: [String: Any] = ["type": "string"]
+    nonisolated(unsafe) private static let nullableString: [String: Any] = ["type": "string", "nullable": true]
+    nonisolated(unsafe) private static let dateTime: [String: Any] = ["type": "string", "format": "date-time"]
+    nonisolated(unsafe) private static let nullableDateTime: [String: Any] = ["type": "string", "format": "date-time", "nullable": true]
+    nonisolated(unsafe) private static let boolean: [String: Any] = ["type": "boolean"]
+    nonisolated(unsafe) private static let language: [String: Any] = ["type": "string", "enum": ["en", "zh-Hans"]]
+    nonisolated(unsafe) private static let role: [String: Any] = ["type": "string", "enum": ["provider_admin", "technician", "client_admin", "client_user"]]
+
+    private static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+        var schema: [String: Any] = ["type": "object", "properties": properties]
+        if !required.isEmpty { schema["required"] = required }
+        return schema
+    }
+
+    private static func list(_ item: String) -> [String: Any] {
+        object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/\(item)"]],
+                "nextCursor": nullableString], required: ["items", "nextCursor"])
+    }
+
+    nonisolated(unsafe) static let all: [String: Any] = [
+        "Error": object(["error": object(["code": string, "message": string, "field": nullableString],
+                                         required: ["code", "message"])], required: ["error"]),
+        "SessionInput": object(["email": string, "password": string], required: ["email", "password"]),
+        "Session": object(["token": string, "expiresAt": dateTime, "user": ["$ref": "#/components/schemas/User"]],
+                          required: ["token", "user"]),
+        "Me": object(["id": string, "email": string, "name": string, "role": role, "organizationId": nullableString,
+                      "language": language, "timezone": string, "via": string]),
+        "MeInput": object(["name": string, "language": ["type": "string", "enum": ["en", "zh-Hans"], "nullable": true],
+                           "timezone": nullableString]),
+        "PasswordChange": object(["currentPassword": string, "newPassword": string], required: ["currentPassword", "newPassword"]),
+        "Organization": object(["id": string, "name": string, "defaultLanguage": language, "timezone": string,
+                                "emailDomains": ["type": "array", "items": string], "headcount": ["type": "integer", "nullable": true],
+                                "active": boolean, "createdAt": dateTime, "updatedAt": dateTime]),
+        "OrganizationInput": object(["name": ["type": "string", "maxLength": 200], "defaultLanguage": language, "timezone": string,
+                                     "emailDomains": ["type": "array", "items": string],
+                                     "headcount": ["type": "integer", "minimum": 0], "active": boolean]),
+        "OrganizationList": list("Organization"),
+        "Site": object(["id": string, "organizationId": string, "name": string, "address": string, "timezone": string,
+                        "createdAt": dateTime, "updatedAt": dateTime]),
+        "SiteInput": object(["name": ["type": "string", "maxLength": 200], "address": string, "timezone": string]),
+        "SiteList": list("Site"),
+        "User": object(["id": string, "email": string, "name": string, "role": role, "organizationId": nullableString,
+                        "language": ["type": "string", "nullable": true], "timezone": nullableString, "active": boolean,
+                        "technicianOrganizationIds": ["type": "array", "items": string],
+                        "createdAt": dateTime, "updatedAt": dateTime]),
+        "UserInput": object(["email": string, "name": string, "role": role, "organizationId": nullableString,
+                             "password": string, "language": ["type": "string", "nullable": true], "timezone": nullableString,
+                             "active": boolean, "technicianOrganizationIds": ["type": "array", "items": string]]),
+        "UserList": list("User"),
+        "Token": object(["id": string, "name": string, "kind": string, "prefix": string, "organizationId": nullableString,
+                         "expiresAt": nullableDateTime, "revokedAt": nullableDateTime, "lastUsedAt": nullableDateTime,
+                         "createdAt": dateTime, "token": ["type": "string", "description": "only in the answer to create"]]),
+        "TokenInput": object(["name": string, "expiresAt": nullableDateTime, "organizationId": nullableString], required: ["name"]),
+        "TokenList": list("Token"),
+        "AuditEvent": object(["seq": ["type": "integer"], "at": dateTime, "actorId": nullableString, "actor": string,
+                              "via": string, "credentialId": nullableString, "address": nullableString,
+                              "organizationId": nullableString, "action": string, "entityType": string,
+                              "entityId": nullableString, "changes": ["type": "object"], "hash": string]),
+        "AuditEventList": list("AuditEvent"),
+    ]
+}

@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+import Leaf
+import LeafKit
+import Vapor
+
+extension Application {
+    /// Wires Keel into a Vapor application: configuration, database, migrations,
+    /// middleware, views and routes. Starts nothing and migrates nothing.
+    public func configureKeel(_ config: KeelConfig, resources: URL? = nil) throws {
+        keel = config
+        logger.logLevel = config.logLevel
+        http.server.configuration.hostname = config.address
+        http.server.configuration.port = config.port
+        routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
+
+        try configureDatabase(config)
+        migrations.add(CreateIdentity())
+        migrations.add(CreateAudit())
+
+        let resourceRoot = resources ?? Self.defaultResources
+        catalog = try Self.loadCatalog(resources: resourceRoot)
+        leaf.sources = .singleSource(NIOLeafFiles(fileio: fileio, limits: [.toSandbox, .onlyLeafExtensions],
+                                                  sandboxDirectory: resourceRoot.path,
+                                                  viewDirectory: resourceRoot.appendingPathComponent("Views").path + "/"))
+        leaf.tags["t"] = TranslateTag()
+        views.use(.leaf)
+
+        middleware = Middlewares()
+        middleware.use(MetricsMiddleware(metrics: metrics))
+        middleware.use(KeelErrorMiddleware())
+        middleware.use(FileMiddleware(publicDirectory: resourceRoot.appendingPathComponent("Public").path + "/"))
+        middleware.use(AuthMiddleware())
+
+        let document = APIDocument()
+        HealthRoutes.register(self, document: document)
+        let api = API(routes: grouped("api", "v1"), document: document)
+        OrganizationAPI.register(api)
+        UserAPI.register(api)
+        TokenAPI.register(api)
+        AuditQuery.register(api)
+        apiDocument = document
+
+        AuthController.register(self)
+        AccountController.register(self)
+        OrganizationController.register(self)
+        UserController.register(self)
+    }
+
+    /// The templates, catalogs and static files shipped with the executable.
+    static var defaultResources: URL {
+        Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
+
+    private struct DocumentKey: StorageKey { typealias Value = APIDocument }
+    var apiDocument: APIDocument {
+        get { storage[DocumentKey.self]! }
+        set { storage[DocumentKey.self] = newValue }
+    }
+
+    /// Migrations, then per-connection database settings. Safe to run on every start.
+    public func prepareKeel() async throws {
+        try await prepareDatabaseConnections()
+        try await autoMigrate()
+    }
+}

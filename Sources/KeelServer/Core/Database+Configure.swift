@@ -1,0 +1,79 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+extension Application {
+    /// Points Fluent at SQLite in the data directory or at the PostgreSQL of DATABASE_URL.
+    func configureDatabase(_ config: KeelConfig) throws {
+        if let url = config.databaseURL {
+            let loops = max(1, eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
+            let perLoop = max(1, (config.databasePoolSize + loops - 1) / loops)
+            let factory = try DatabaseConfigurationFactory.postgres(
+                url: url, maxConnectionsPerEventLoop: perLoop, connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace)
+            databases.use(factory, as: .psql)
+        } else {
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            databases.use(.sqlite(.file(config.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
+        }
+        storage[WriteGateKey.self] = WriteGate(serial: !config.usesPostgres)
+    }
+
+    /// SQLite keeps its pragmas per connection, and Fluent opens one connection per event
+    /// loop, so every loop's connection is set up here once at start.
+    func prepareDatabaseConnections() async throws {
+        guard !keel.usesPostgres else { return }
+        for loop in eventLoopGroup.makeIterator() {
+            let database = databases.database(logger: logger, on: loop)!
+            let sql = database as! any SQLDatabase
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            try await sql.raw("PRAGMA busy_timeout=10000").run()
+            try await sql.raw("PRAGMA foreign_keys=ON").run()
+        }
+    }
+}
+
+private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+
+/// One path for writes. SQLite allows one writer at a time and Fluent gives each event
+/// loop its own connection, so concurrent write transactions would spin on the lock;
+/// the gate queues them in-process instead. On PostgreSQL the gate is open.
+actor WriteGate {
+    let serial: Bool
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(serial: Bool) { self.serial = serial }
+
+    func acquire() async {
+        guard serial else { return }
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        guard serial else { return }
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
+extension Application {
+    var writeGate: WriteGate { storage[WriteGateKey.self]! }
+
+    /// Runs `body` in one write transaction, through the write gate.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let gate = writeGate
+        await gate.acquire()
+        do {
+            let result = try await db.transaction { try await body($0) }
+            await gate.release()
+            return result
+        } catch {
+            await gate.release()
+            throw error
+        }
+    }
+}

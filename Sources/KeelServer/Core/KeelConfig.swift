@@ -1,0 +1,118 @@
+import Foundation
+import Vapor
+
+/// Every setting Keel reads, gathered once at start-up from the environment and the few
+/// flags Keel owns. A wrong value stops start-up with a message naming the setting.
+public struct KeelConfig: Sendable {
+    public var address: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var dataDirectory: String = "./keel-data"
+    public var databaseURL: String?
+    public var secretKeyFile: String?
+    public var baseURL: String?
+    public var logLevel: Logger.Level = .info
+    public var demo: Bool = false
+    public var demoPassword: String?
+    public var maxBodyBytes: Int = 1 << 20
+    public var databasePoolSize: Int = 8
+    public var passwordHashCost: Int = 12
+    public var loginAccountLimit: Int = 10
+    public var loginAddressLimit: Int = 10
+    public var sessionHours: Int = 12
+    public var smtpAddress: String?
+    public var smtpPort: Int?
+
+    public init() {}
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let setting: String
+        public let reason: String
+        public var description: String { "Invalid setting \(setting): \(reason)" }
+    }
+
+    public var usesPostgres: Bool { databaseURL != nil }
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("keel.sqlite") }
+
+    /// Cookies are marked Secure for HTTPS deployments and for loopback, which browsers
+    /// treat as a secure context; a plain-HTTP public address would otherwise lose its session.
+    public var secureCookies: Bool {
+        if let baseURL, baseURL.lowercased().hasPrefix("https://") { return true }
+        return address == "127.0.0.1" || address == "localhost" || address == "::1"
+    }
+
+    public var publicBaseURL: String {
+        if let baseURL { return baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL }
+        return "http://\(address.contains(":") ? "[\(address)]" : address):\(port)"
+    }
+
+    /// Reads the environment and removes Keel's own flags (`--demo`) from `arguments`,
+    /// leaving the rest for the command system.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            arguments: inout [String]) throws -> KeelConfig {
+        var config = KeelConfig()
+        func text(_ name: String) -> String? {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = text(name) else { return nil }
+            guard let value = Int(raw), range.contains(value) else {
+                throw Invalid(setting: name, reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+            }
+            return value
+        }
+        if let value = text("KEEL_ADDRESS") { config.address = value }
+        if let value = try integer("KEEL_PORT", 1...65535) { config.port = value }
+        if let value = text("KEEL_DATA_DIR") { config.dataDirectory = value }
+        if let value = text("DATABASE_URL") {
+            guard let url = URL(string: value), ["postgres", "postgresql"].contains(url.scheme ?? ""), url.host != nil else {
+                throw Invalid(setting: "DATABASE_URL", reason: "expected postgres://user[:password]@host[:port]/database")
+            }
+            config.databaseURL = value
+        }
+        config.secretKeyFile = text("KEEL_SECRET_KEY_FILE")
+        if let value = text("KEEL_BASE_URL") {
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw Invalid(setting: "KEEL_BASE_URL", reason: "expected an http:// or https:// address")
+            }
+            config.baseURL = value
+        }
+        if let value = text("KEEL_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                throw Invalid(setting: "KEEL_LOG_LEVEL", reason: "expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.logLevel = level
+        }
+        config.demoPassword = text("KEEL_DEMO_PASSWORD")
+        if let value = try integer("KEEL_MAX_BODY_BYTES", 1024...(1 << 30)) { config.maxBodyBytes = value }
+        if let value = try integer("KEEL_DATABASE_POOL_SIZE", 1...512) { config.databasePoolSize = value }
+        if let value = try integer("KEEL_PASSWORD_HASH_COST", 4...16) { config.passwordHashCost = value }
+        if let value = try integer("KEEL_LOGIN_ACCOUNT_LIMIT", 1...10_000) { config.loginAccountLimit = value }
+        if let value = try integer("KEEL_LOGIN_ADDRESS_LIMIT", 1...10_000) { config.loginAddressLimit = value }
+        if let value = try integer("KEEL_SESSION_HOURS", 1...24 * 90) { config.sessionHours = value }
+        config.smtpAddress = text("KEEL_SMTP_ADDRESS")
+        config.smtpPort = try integer("KEEL_SMTP_PORT", 1...65535)
+
+        if let index = arguments.firstIndex(of: "--demo") {
+            config.demo = true
+            arguments.remove(at: index)
+        }
+        if let value = text("KEEL_DEMO"), ["1", "true", "yes"].contains(value.lowercased()) { config.demo = true }
+        if let password = config.demoPassword, password.count < 12 {
+            throw Invalid(setting: "KEEL_DEMO_PASSWORD", reason: "must be at least 12 characters")
+        }
+        return config
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = KeelConfig }
+
+    public var keel: KeelConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { fatalError("KeelConfig read before configure(_:)") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// The only way handlers reach tenant data: every query here is built from the caller's
+/// scope, and a row outside it is indistinguishable from one that does not exist (404).
+struct TenantData {
+    let db: any Database
+    let scope: OrganizationScope
+    let seesProviderStaff: Bool
+
+    init(_ context: RequestContext, db: any Database) {
+        self.db = db
+        self.scope = context.scope
+        self.seesProviderStaff = context.isProviderStaff
+    }
+
+    func organizations() -> QueryBuilder<Organization> {
+        let query = Organization.query(on: db)
+        if let ids = scope.restriction { query.filter(\.$id ~~ Array(ids)) }
+        return query
+    }
+
+    func organization(_ id: UUID?) async throws -> Organization {
+        guard let id, scope.contains(id), let found = try await organizations().filter(\.$id == id).first() else {
+            throw KeelError.notFound
+        }
+        return found
+    }
+
+    func sites(of organizationID: UUID) async throws -> QueryBuilder<Site> {
+        _ = try await organization(organizationID)
+        return Site.query(on: db).filter(\.$organization.$id == organizationID)
+    }
+
+    func site(_ id: UUID?, in organizationID: UUID) async throws -> Site {
+        guard let id, let found = try await sites(of: organizationID).filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
+    /// People in organisations in scope; provider staff (no organisation) only for provider staff.
+    func users() -> QueryBuilder<User> {
+        let query = User.query(on: db)
+        switch (scope.restriction, seesProviderStaff) {
+        case (nil, true): break
+        case (nil, false): query.filter(\.$organization.$id != nil)
+        case (let ids?, true):
+            query.group(.or) { $0.filter(\.$organization.$id ~~ Array(ids)).filter(\.$organization.$id == nil) }
+        case (let ids?, false): query.filter(\.$organization.$id ~~ Array(ids))
+        }
+        return query
+    }
+
+    func user(_ id: UUID?) async throws -> User {
+        guard let id, let found = try await users().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
+    /// Audit rows about organisations in scope; provider-wide rows only for provider staff.
+    func auditEvents() -> QueryBuilder<AuditEvent> {
+        let query = AuditEvent.query(on: db)
+        switch (scope.restriction, seesProviderStaff) {
+        case (nil, true): break
+        case (nil, false): query.filter(\.$organizationID != nil)
+        case (let ids?, true):
+            query.group(.or) { $0.filter(\.$organizationID ~~ Array(ids)).filter(\.$organizationID == nil) }
+        case (let ids?, false): query.filter(\.$organizationID ~~ Array(ids))
+        }
+        return query
+    }
+}
+
+extension Request {
+    var tenant: TenantData {
+        get throws { TenantData(try requireContext(), db: db) }
+    }
+
+    /// A path id; a malformed one is simply not found.
+    func idParameter(_ name: String) throws -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw KeelError.notFound }
+        return id
+    }
+}
+
+/// A page of a list: `{"items": [...], "nextCursor": "..." | null}`.
+struct ListPage<Item: Content>: Content {
+    let items: [Item]
+    let nextCursor: String?
+}
+
+struct ListQuery {
+    let limit: Int
+    let cursor: String?
+
+    init(_ request: Request) throws {
+        let raw = request.query[String.self, at: "limit"]
+        if let raw {
+            guard let value = Int(raw), (1...500).contains(value) else {
+                throw KeelError(.badRequest, "invalid_limit", field: "limit")
+            }
+            limit = value
+        } else {
+            limit = 50
+        }
+        cursor = request.query[String.self, at: "cursor"]
+    }
+
+    /// Keyset pagination over UUID ids: stable under inserts, no OFFSET scans.
+    func page<M: Model>(_ query: QueryBuilder<M>) async throws -> ([M], String?) where M.IDValue == UUID {
+        if let cursor {
+            guard let after = UUID(uuidString: cursor) else { throw KeelError(.badRequest, "invalid_cursor", field: "cursor") }
+            query.filter(\._$id > after)
+        }
+        let rows = try await query.sort(\._$id).limit(limit + 1).all()
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last?.id?.uuidString : nil
+        return (items, next)
+    }
+}

@@ -1,0 +1,100 @@
+import Crypto
+import Fluent
+import Foundation
+import Vapor
+
+/// The demo data set: one provider, three client organisations, their people. Ids are
+/// derived from names, so every install of the demo looks the same.
+enum DemoData {
+    static let defaultPassword = "keel-demo-2026"
+    static let adminEmail = "admin@keel.test"
+
+    struct Person { let email: String; let name: String; let role: String; let organization: String?; let language: String? }
+    struct Org { let key: String; let name: String; let language: String; let timezone: String; let domains: String; let headcount: Int; let sites: [(String, String, String)] }
+
+    static let organizations: [Org] = [
+        Org(key: "green", name: "Green & Co Solicitors", language: "en", timezone: "Europe/London", domains: "greenlaw.example", headcount: 60,
+            sites: [("London office", "12 Chancery Lane, London WC2A 1LS", "Europe/London"),
+                    ("Manchester office", "3 Spring Gardens, Manchester M2 1FB", "Europe/London")]),
+        Org(key: "huaxin", name: "华信设计 Huaxin Design", language: "zh-Hans", timezone: "Asia/Shanghai", domains: "huaxin-design.example", headcount: 120,
+            sites: [("上海总部", "上海市徐汇区漕溪北路 88 号", "Asia/Shanghai")]),
+        Org(key: "bloom", name: "Bloom Florists", language: "en", timezone: "Europe/London", domains: "bloom.example", headcount: 8,
+            sites: [("Shop", "5 Market Street, Bath BA1 1AA", "Europe/London")]),
+    ]
+
+    static let people: [Person] = [
+        Person(email: adminEmail, name: "Alex Morgan", role: "provider_admin", organization: nil, language: "en"),
+        Person(email: "tech1@keel.test", name: "Sam Carter", role: "technician", organization: nil, language: "en"),
+        Person(email: "tech2@keel.test", name: "Priya Shah", role: "technician", organization: nil, language: "en"),
+        Person(email: "tech3@keel.test", name: "陈志强 Chen Zhiqiang", role: "technician", organization: nil, language: "zh-Hans"),
+        Person(email: "office@greenlaw.example", name: "Helen Green", role: "client_admin", organization: "green", language: "en"),
+        Person(email: "j.patel@greenlaw.example", name: "Jay Patel", role: "client_user", organization: "green", language: nil),
+        Person(email: "s.okafor@greenlaw.example", name: "Sarah Okafor", role: "client_user", organization: "green", language: nil),
+        Person(email: "admin@huaxin-design.example", name: "刘敏 Liu Min", role: "client_admin", organization: "huaxin", language: "zh-Hans"),
+        Person(email: "wang.fang@huaxin-design.example", name: "王芳 Wang Fang", role: "client_user", organization: "huaxin", language: "zh-Hans"),
+        Person(email: "li.lei@huaxin-design.example", name: "李雷 Li Lei", role: "client_user", organization: "huaxin", language: nil),
+        Person(email: "owner@bloom.example", name: "Rosa Bloom", role: "client_admin", organization: "bloom", language: "en"),
+        Person(email: "shop@bloom.example", name: "Tom Hughes", role: "client_user", organization: "bloom", language: nil),
+    ]
+
+    static func id(_ name: String) -> UUID {
+        var bytes = Array(SHA256.hash(data: Data("keel-demo:\(name)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    /// Loads the data set unless it is already there. Returns whether it loaded.
+    @discardableResult
+    static func load(into app: Application, password: String) async throws -> Bool {
+        if try await User.query(on: app.db).filter(\.$email == adminEmail).first() != nil { return false }
+        let hash = try await app.passwordHasher.hash(password)
+        let actor = AuditActor(userID: nil, label: "demo", via: "system", credentialID: nil, address: nil)
+        try await app.write { db in
+            for org in organizations {
+                let model = Organization()
+                model.id = id("org:\(org.key)")
+                model.name = org.name
+                model.defaultLanguage = org.language
+                model.timezone = org.timezone
+                model.emailDomains = org.domains
+                model.headcount = org.headcount
+                model.active = true
+                try await model.create(on: db)
+                var changes = ChangeSet()
+                changes.created(["name": org.name, "defaultLanguage": org.language, "timezone": org.timezone, "emailDomains": org.domains])
+                try await AuditLog.append(on: db, actor: actor, organizationID: model.id, action: "organization.create",
+                                          entityType: "organization", entityID: model.id?.uuidString.lowercased(), changes: changes)
+                for (name, address, zone) in org.sites {
+                    let site = Site()
+                    site.id = id("site:\(org.key):\(name)")
+                    site.$organization.id = model.id!
+                    site.name = name
+                    site.address = address
+                    site.timezone = zone
+                    try await site.create(on: db)
+                }
+            }
+            for person in people {
+                let user = User()
+                user.id = id("user:\(person.email)")
+                user.email = person.email
+                user.name = person.name
+                user.role = person.role
+                user.$organization.id = person.organization.map { id("org:\($0)") }
+                user.passwordHash = hash
+                user.language = person.language
+                user.active = true
+                try await user.create(on: db)
+                var changes = ChangeSet()
+                changes.created(["email": person.email, "name": person.name, "role": person.role])
+                try await AuditLog.append(on: db, actor: actor, organizationID: user.$organization.id, action: "user.create",
+                                          entityType: "user", entityID: user.id?.uuidString.lowercased(), changes: changes)
+            }
+            // The Chinese-speaking technician looks after the Shanghai client only.
+            try await TechnicianAssignment(userID: id("user:tech3@keel.test"), organizationID: id("org:huaxin")).create(on: db)
+        }
+        return true
+    }
+}

@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+import KeelDomain
+import SQLKit
+
+/// The fields that changed in one mutation, before and after, as shown in the audit log.
+struct ChangeSet: Sendable {
+    private(set) var entries: [String: (before: String?, after: String?)] = [:]
+
+    init() {}
+
+    mutating func record(_ field: String, before: String?, after: String?) {
+        guard before != after else { return }
+        entries[field] = (before, after)
+    }
+
+    mutating func created(_ fields: [String: String?]) {
+        for (field, value) in fields { entries[field] = (nil, value) }
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// JSON with sorted keys, so the same change always hashes the same.
+    var json: String {
+        var object: [String: Any] = [:]
+        for (field, change) in entries {
+            object[field] = ["before": change.before.map { $0 as Any } ?? NSNull(),
+                             "after": change.after.map { $0 as Any } ?? NSNull()]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Appends rows to the hash chain. Call inside the write transaction of the change it
+/// describes, so the change and its audit row commit or roll back together.
+enum AuditLog {
+    static func append(on db: any Database, actor: AuditActor, organizationID: UUID?, action: String,
+                       entityType: String, entityID: String?, changes: ChangeSet, at: Date = Date()) async throws {
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            // Several Keel nodes may append at once; the chain needs one writer at a time.
+            try await sql.raw("SELECT pg_advisory_xact_lock(7315001)").run()
+        }
+        let last = try await AuditEvent.query(on: db).sort(\.$id, .descending).first()
+        let event = AuditEvent()
+        event.at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000)
+        event.actorID = actor.userID
+        event.actorLabel = actor.label
+        event.via = actor.via
+        event.credentialID = actor.credentialID
+        event.address = actor.address
+        event.organizationID = organizationID
+        event.action = action
+        event.entityType = entityType
+        event.entityID = entityID
+        event.changes = changes.json
+        event.previousHash = last?.hash ?? AuditChain.genesisHash
+        event.hash = ""
+        event.hash = Secrets.sha256Hex(event.record.canonicalText)
+        try await event.create(on: db)
+    }
+
+    /// Walks the whole chain in pages; the verdict names the first row that does not fit.
+    static func verify(on db: any Database, pageSize: Int = 2000) async throws -> AuditChain.Verdict {
+        var previous = AuditChain.genesisHash
+        var count = 0
+        var after = 0
+        while true {
+            let page = try await AuditEvent.query(on: db).filter(\.$id > after).sort(\.$id).limit(pageSize).all()
+            if page.isEmpty { return .intact(rows: count) }
+            let (verdict, last) = AuditChain.verify(page.map(\.record), startingAfter: previous, count: count,
+                                                    hash: Secrets.sha256Hex)
+            switch verdict {
+            case .tampered: return verdict
+            case .intact(let rows): count = rows
+            }
+            previous = last
+            after = page.last?.id ?? after
+        }
+    }
+}

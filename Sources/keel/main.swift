@@ -1,0 +1,38 @@
+import Foundation
+import KeelServer
+import Vapor
+
+// A thin entry point: read the configuration once, build the application, run a command.
+var arguments = CommandLine.arguments
+let config: KeelConfig
+do {
+    config = try KeelConfig.load(arguments: &arguments)
+} catch {
+    FileHandle.standardError.write(Data("keel: \(error)\n".utf8))
+    exit(2)
+}
+
+var environment = try Environment.detect(arguments: arguments)
+try LoggingSystem.bootstrap(from: &environment) { level in
+    { label in StreamLogHandler.standardError(label: label) }
+}
+let app = try await Application.make(environment)
+var exitCode: Int32 = 0
+do {
+    var effective = config
+    if config.demo && ProcessInfo.processInfo.environment["KEEL_ADDRESS"] == nil {
+        effective.address = "127.0.0.1"   // demo data has a shared password: loopback only unless told
+    }
+    try app.configureKeel(effective)
+    app.registerKeelCommands()
+    let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+    if command == "serve" {
+        try await app.prepareServe()
+    }
+    try await app.execute()
+} catch {
+    FileHandle.standardError.write(Data("keel: \(error)\n".utf8))
+    exitCode = 1
+}
+try? await app.asyncShutdown()
+exit(exitCode)
