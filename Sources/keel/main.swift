@@ -26,7 +26,8 @@ do {
     try app.configureKeel(effective)
     app.registerKeelCommands()
     let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
-    if command == "serve" {
+    let wantsHelp = arguments.contains("--help") || arguments.contains("-h")
+    if command == "serve" && !wantsHelp {
         try await app.prepareServe()
     }
     try await app.execute()

@@ -87,6 +87,18 @@ extension Request {
 struct ListPage<Item: Content>: Content {
     let items: [Item]
     let nextCursor: String?
+
+    init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    /// `nextCursor` is always present, `null` on the last page (API.md).
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
 }
 
 struct ListQuery {

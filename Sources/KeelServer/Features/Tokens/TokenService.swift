@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KeelDomain
 import Vapor
 
 struct TokenOut: Content {
@@ -65,8 +66,7 @@ struct TokenService {
     }
 
     func create(_ input: TokenInput, kind: String = "personal") async throws -> (ApiToken, String) {
-        guard let name = input.name.isEmpty ? nil : String(input.name.trimmingCharacters(in: .whitespaces)), name.count <= 100,
-              !name.isEmpty else { throw KeelError.validation("name", "name_invalid") }
+        guard let name = FieldRules.cleanText(input.name, maximum: 100) else { throw KeelError.validation("name", "name_invalid") }
         if let expires = input.expiresAt, expires <= Date() { throw KeelError.validation("expiresAt", "expiry_in_past") }
         let token = ApiToken()
         token.$user.id = context.user.id

@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+/// Sends a table of malformed bodies to every write endpoint: each gets a 4xx with the
+/// error shape, in the caller's language, and nothing changes.
+final class BadInputTests: KeelTestCase {
+    static let badBodies: [(String, String)] = [
+        ("not json", "this is not json"),
+        ("truncated", #"{"name": "#),
+        ("array", "[1,2,3]"),
+        ("number", "42"),
+        ("wrong types", #"{"name": 5, "email": [], "role": {}, "timezone": true, "headcount": "many", "active": "yes", "expiresAt": 7}"#),
+        ("unknown enums", #"{"name":"X","email":"x@bloom.example","role":"superuser","defaultLanguage":"fr","timezone":"Mars/Base","language":"klingon","expiresAt":"yesterday"}"#),
+        ("nulls", #"{"name": null, "email": null, "password": null, "currentPassword": null}"#),
+        ("over-long", "{\"name\":\"\(String(repeating: "长", count: 5000))\",\"email\":\"\(String(repeating: "a", count: 300))@x.example\",\"address\":\"\(String(repeating: "x", count: 600))\"}"),
+        ("control characters", "{\"name\":\"bad\\u0000name\",\"email\":\"a\\u0007@b.example\"}"),
+        ("deep nesting", String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)),
+        ("empty object", "{}"),
+        ("bad ids", #"{"organizationId":"not-a-uuid","technicianOrganizationIds":["nope"]}"#),
+    ]
+
+    func testEveryWriteEndpointRefusesBadBodiesWithoutChangingAnything() async throws {
+        let admin = try await token("admin@keel.test")
+        // With no language of their own, the browser's Accept-Language decides.
+        let person = try await User.find(user("admin@keel.test"), on: app.db)!
+        person.language = nil
+        try await person.save(on: app.db)
+        let site = DemoData.id("site:bloom:Shop")
+        let values = ["organizationID": bloom.uuidString, "userID": user("shop@bloom.example").uuidString,
+                      "siteID": site.uuidString]
+        let writes = app.apiDocument.operations.filter { ($0.method == .POST || $0.method == .PATCH) && $0.requestSchema != nil }
+        XCTAssertGreaterThanOrEqual(writes.count, 9)
+        let before = try await snapshot()
+        for operation in writes {
+            var path = operation.path
+            for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+            let caller = operation.path.hasSuffix("/session") ? nil : admin
+            for (label, body) in Self.badBodies {
+                for language in ["en", "zh-CN"] {
+                    let (status, answer) = try await call(operation.method, path, token: caller, json: body,
+                                                          headers: [("Accept-Language", language)])
+                    let where_ = "\(operation.method.rawValue) \(operation.path) [\(label), \(language)] → \(status.code) \(answer.prefix(160))"
+                    if operation.method == .PATCH && status == .ok && ["empty object", "nulls", "bad ids"].contains(label) {
+                        continue   // nothing to change is not an error; the snapshot proves nothing changed
+                    }
+                    XCTAssertTrue((400..<500).contains(Int(status.code)), where_)
+                    let error = object(answer)["error"] as? [String: Any]
+                    XCTAssertNotNil(error?["code"] as? String, where_)
+                    let message = error?["message"] as? String ?? ""
+                    XCTAssertFalse(message.isEmpty, where_)
+                    if language == "zh-CN" {
+                        XCTAssertTrue(message.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }, "not Chinese: \(where_)")
+                    }
+                }
+            }
+        }
+        let after = try await snapshot()
+        XCTAssertEqual(before, after, "bad input changed data")
+    }
+
+    func testBodiesOverTheLimitAre413() async throws {
+        let admin = try await token("admin@keel.test")
+        let huge = "{\"name\":\"\(String(repeating: "x", count: 1_100_000))\"}"
+        let before = try await count(Organization.self)
+        // The limit applies while the body streams in, so this goes over a real socket.
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        try await app.testable(method: .running(hostname: "127.0.0.1", port: port)).test(.POST, "/api/v1/organizations", beforeRequest: { req in
+            req.headers.bearerAuthorization = BearerAuthorization(token: admin)
+            req.headers.contentType = .json
+            req.body = ByteBuffer(string: huge)
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .payloadTooLarge)
+            XCTAssertEqual(self.errorCode(res.body.string), "body_too_large")
+        })
+        let after = try await count(Organization.self)
+        XCTAssertEqual(before, after)
+    }
+
+    func testUnknownRoutesAndMethodsAreCleanErrors() async throws {
+        let admin = try await token("admin@keel.test")
+        let (status, body) = try await call(.GET, "/api/v1/no-such-thing", token: admin)
+        XCTAssertEqual(status, .notFound)
+        XCTAssertEqual(errorCode(body), "not_found")
+        let value1 = try await call(.GET, "/api/v1/organizations/not-a-uuid", token: admin).0
+        XCTAssertEqual(value1, .notFound)
+        let value2 = try await call(.GET, "/api/v1/users?limit=abc", token: admin).0
+        XCTAssertEqual(value2, .badRequest)
+    }
+
+    private func snapshot() async throws -> [Int] {
+        [try await count(Organization.self), try await count(User.self), try await count(Site.self),
+         try await count(ApiToken.self), try await count(AuditEvent.self), try await count(TechnicianAssignment.self)]
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import XCTVapor
-final class PS: XCTestCase { func testX() {} }

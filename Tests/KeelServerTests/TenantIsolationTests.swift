@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+/// Walks every documented /api/v1 route as a client user of organisation A (Green & Co)
+/// with the ids of organisation B (Huaxin). Routes with an object answer 404; routes
+/// without one answer 403 or only A's data. B's ids never appear in any answer.
+final class TenantIsolationTests: KeelTestCase {
+    func testClientOfOneOrganisationNeverReachesAnother() async throws {
+        try await walk(as: "j.patel@greenlaw.example")
+    }
+
+    func testClientAdminOfOneOrganisationNeverReachesAnother() async throws {
+        try await walk(as: "office@greenlaw.example")
+    }
+
+    func testIntegrationTokenOfOneOrganisationNeverReachesAnother() async throws {
+        let admin = try await token("admin@keel.test")
+        let (_, body) = try await call(.POST, "/api/v1/tokens", token: admin, json: "{\"name\":\"green rmm\",\"organizationId\":\"\(green.uuidString)\"}")
+        try await walk(token: object(body)["token"] as! String)
+    }
+
+    func testRestrictedTechnicianNeverReachesUnassignedOrganisation() async throws {
+        // tech3 is limited to Huaxin: here Huaxin plays A and Green plays B.
+        try await walk(token: try await token("tech3@keel.test"), foreign: green, foreignUser: user("office@greenlaw.example"),
+                       foreignSite: DemoData.id("site:green:London office"))
+    }
+
+    private func walk(as email: String) async throws {
+        try await walk(token: try await token(email))
+    }
+
+    private func walk(token: String, foreign: UUID? = nil, foreignUser: UUID? = nil, foreignSite: UUID? = nil) async throws {
+        let foreignOrganization = foreign ?? huaxin
+        let foreignPerson = foreignUser ?? user("admin@huaxin-design.example")
+        let site = foreignSite ?? DemoData.id("site:huaxin:上海总部")
+        // A token that belongs to someone in B.
+        let foreignToken = try await self.token(foreignOrganization == huaxin ? "wang.fang@huaxin-design.example" : "j.patel@greenlaw.example")
+        _ = foreignToken
+        let foreignTokenID = try await ApiToken.query(on: app.db).filter(\.$kind == "session").sort(\.$createdAt, .descending).first()!.requireID()
+        let foreignIDs = [foreignOrganization.uuidString, foreignPerson.uuidString, site.uuidString, foreignTokenID.uuidString]
+        let values = ["organizationID": foreignOrganization.uuidString, "userID": foreignPerson.uuidString,
+                      "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString]
+        let body = """
+            {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
+             "password":"a-long-probe-passphrase","defaultLanguage":"en","timezone":"UTC","active":false,
+             "currentPassword":"x","newPassword":"y"}
+            """
+        let operations = app.apiDocument.operations.filter { $0.authenticated }
+        XCTAssertGreaterThanOrEqual(operations.count, 17, "every authenticated route is walked")
+        let auditBefore = try await AuditEvent.query(on: app.db).filter(\.$organizationID == foreignOrganization).count()
+        for operation in operations where !(operation.path.hasSuffix("/session") || operation.path.hasSuffix("/me/password")) {
+            var path = operation.path
+            for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+            let hasObject = operation.path.contains("{")
+            let json = (operation.method == .POST || operation.method == .PATCH) ? body : nil
+            let (status, answer) = try await call(operation.method, path, token: token, json: json)
+            let label = "\(operation.method.rawValue) \(operation.path) → \(status.code) \(answer.prefix(200))"
+            if hasObject {
+                XCTAssertEqual(status, .notFound, label)
+            } else {
+                XCTAssertTrue([200, 201, 204, 403, 404, 422].contains(status.code), label)
+            }
+            for id in foreignIDs { XCTAssertFalse(answer.contains(id), "leaked \(id): \(label)") }
+        }
+        let auditAfter = try await AuditEvent.query(on: app.db).filter(\.$organizationID == foreignOrganization).count()
+        XCTAssertEqual(auditBefore, auditAfter, "nothing in B changed")
+        let name = try await Organization.find(foreignOrganization, on: app.db)?.name
+        XCTAssertNotEqual(name, "Probe")
+    }
+}

@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+/// The browser flow at HTTP level: CSRF on every form, cookie flags, language switch.
+final class WebTests: KeelTestCase {
+    private func loginPage() async throws -> (csrf: String, cookie: String) {
+        var csrf = "", cookie = ""
+        try await app.test(.GET, "/login") { res async in
+            XCTAssertEqual(res.status, .ok)
+            cookie = res.headers.setCookie?["keel_csrf"]?.string ?? ""
+            let html = res.body.string
+            if let range = html.range(of: "name=\"_csrf\" value=\"") {
+                csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+        }
+        return (csrf, cookie)
+    }
+
+    private func signIn(_ email: String) async throws -> (session: String, csrf: String) {
+        let (csrf, cookie) = try await loginPage()
+        var session = ""
+        try await app.test(.POST, "/login", beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: ("keel_csrf", HTTPCookies.Value(string: cookie)))
+            try req.content.encode(["email": email, "password": Self.password, "_csrf": csrf], as: .urlEncodedForm)
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .seeOther)
+            let value = res.headers.setCookie?[AuthMiddleware.sessionCookie]
+            XCTAssertEqual(value?.isHTTPOnly, true)
+            XCTAssertEqual(value?.sameSite, .lax)
+            session = value?.string ?? ""
+        })
+        var pageCSRF = ""
+        try await app.test(.GET, "/", beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .ok)
+            let html = res.body.string
+            if let range = html.range(of: "name=\"_csrf\" value=\"") {
+                pageCSRF = String(html[range.upperBound...].prefix { $0 != "\"" })
+            }
+        })
+        return (session, pageCSRF)
+    }
+
+    private func post(_ path: String, session: String, form: [String: String]) async throws -> (HTTPStatus, String, String?) {
+        var result: (HTTPStatus, String, String?) = (.internalServerError, "", nil)
+        try await app.test(.POST, path, beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
+            try req.content.encode(form, as: .urlEncodedForm)
+        }, afterResponse: { res async in
+            result = (res.status, res.body.string, res.headers.first(name: .location))
+        })
+        return result
+    }
+
+    private func get(_ path: String, session: String) async throws -> (HTTPStatus, String) {
+        var result: (HTTPStatus, String) = (.internalServerError, "")
+        try await app.test(.GET, path, beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
+        }, afterResponse: { res async in result = (res.status, res.body.string) })
+        return result
+    }
+
+    func testSignInWithoutTheFormTokenIsRefused() async throws {
+        try await app.test(.POST, "/login", beforeRequest: { req in
+            try req.content.encode(["email": "admin@keel.test", "password": Self.password], as: .urlEncodedForm)
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .forbidden)
+            XCTAssertNil(res.headers.setCookie?[AuthMiddleware.sessionCookie])
+        })
+    }
+
+    func testWrongPasswordShowsTheFormAgainWithAnError() async throws {
+        let (csrf, cookie) = try await loginPage()
+        try await app.test(.POST, "/login", beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: ("keel_csrf", HTTPCookies.Value(string: cookie)))
+            try req.content.encode(["email": "admin@keel.test", "password": "wrong-wrong-wrong", "_csrf": csrf], as: .urlEncodedForm)
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .unauthorized)
+            XCTAssertTrue(res.body.string.contains("flash-error"))
+            XCTAssertTrue(res.body.string.contains("Wrong email or password."))
+        })
+    }
+
+    func testFormsWithoutTheSessionTokenChangeNothing() async throws {
+        let (session, csrf) = try await signIn("admin@keel.test")
+        XCTAssertFalse(csrf.isEmpty)
+        let before = try await count(Organization.self)
+        let (status, _, _) = try await post("/organizations", session: session,
+                                            form: ["name": "Forged", "defaultLanguage": "en", "timezone": "UTC"])
+        XCTAssertEqual(status, .forbidden)
+        let value1 = try await count(Organization.self)
+        XCTAssertEqual(value1, before)
+        let (ok, _, location) = try await post("/organizations", session: session,
+                                               form: ["name": "Real Co", "defaultLanguage": "en", "timezone": "Europe/London",
+                                                      "emailDomains": "real.example, realco.example", "_csrf": csrf])
+        XCTAssertEqual(ok, .seeOther)
+        XCTAssertTrue(location?.hasPrefix("/organizations/") ?? false)
+        let (page, html) = try await get(location!, session: session)
+        XCTAssertEqual(page, .ok)
+        XCTAssertTrue(html.contains("<h1 id=\"org-title\">Real Co</h1>"))
+    }
+
+    func testInvalidFormIsShownAgainWithTheFieldMarked() async throws {
+        let (session, csrf) = try await signIn("admin@keel.test")
+        let (status, html, _) = try await post("/organizations", session: session,
+                                               form: ["name": "Bad Zone Ltd", "defaultLanguage": "en", "timezone": "Nowhere/Land", "_csrf": csrf])
+        XCTAssertEqual(status, .unprocessableEntity)
+        XCTAssertTrue(html.contains("flash-error"))
+        XCTAssertTrue(html.contains("id=\"org-timezone\" name=\"timezone\" value=\"Nowhere/Land\" required class=\"field-error\""), html)
+        XCTAssertTrue(html.contains("value=\"Bad Zone Ltd\""), "what was typed is kept")
+    }
+
+    func testLanguageSwitchTurnsTheWholePageChinese() async throws {
+        let (session, csrf) = try await signIn("office@greenlaw.example")
+        let (status, _, _) = try await post("/account/language", session: session, form: ["language": "zh-Hans", "_csrf": csrf])
+        XCTAssertEqual(status, .seeOther)
+        let (_, html) = try await get("/organizations", session: session)
+        XCTAssertTrue(html.contains("<html lang=\"zh-Hans\">"))
+        XCTAssertTrue(html.contains(">客户组织</a>"))
+        let value2 = try await User.find(user("office@greenlaw.example"), on: app.db)?.language
+        XCTAssertEqual(value2, "zh-Hans")
+    }
+
+    func testClientAdminSeesOwnOrganisationOnlyAndNoForeignPages() async throws {
+        let (session, _) = try await signIn("office@greenlaw.example")
+        let (_, list) = try await get("/organizations", session: session)
+        XCTAssertTrue(list.contains("Green &amp; Co Solicitors"))
+        XCTAssertFalse(list.contains("Huaxin"))
+        let value3 = try await get("/organizations/\(huaxin.uuidString)", session: session).0
+        XCTAssertEqual(value3, .notFound)
+        let value4 = try await get("/users/\(user("admin@huaxin-design.example").uuidString)", session: session).0
+        XCTAssertEqual(value4, .notFound)
+        let (_, people) = try await get("/users", session: session)
+        XCTAssertFalse(people.contains("huaxin-design.example"))
+        XCTAssertFalse(people.contains("keel.test"), "provider staff are not listed to clients")
+    }
+
+    func testSignOutEndsTheSession() async throws {
+        let (session, csrf) = try await signIn("tech1@keel.test")
+        let (status, _, location) = try await post("/logout", session: session, form: ["_csrf": csrf])
+        XCTAssertEqual(status, .seeOther)
+        XCTAssertTrue(location?.hasPrefix("/login") ?? false)
+        try await app.test(.GET, "/organizations", beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .seeOther)
+            XCTAssertEqual(res.headers.first(name: .location), "/login")
+        })
+        let value5 = try await count(WebSession.self)
+        XCTAssertEqual(value5, 0)
+    }
+
+    func testPagesRenderForEveryRole() async throws {
+        for email in ["admin@keel.test", "tech3@keel.test", "office@greenlaw.example", "j.patel@greenlaw.example"] {
+            let (session, _) = try await signIn(email)
+            for path in ["/", "/organizations", "/users", "/account", "/tokens", "/organizations/new", "/users/new"] {
+                let (status, html) = try await get(path, session: session)
+                XCTAssertTrue([200, 403].contains(status.code), "\(email) \(path) → \(status)")
+                XCTAssertFalse(html.contains("went wrong"), "\(email) \(path)")
+            }
+            let audit = try await get("/audit", session: session).0
+            XCTAssertEqual(audit.code, ["admin@keel.test", "office@greenlaw.example"].contains(email) ? 200 : 403, email)
+        }
+    }
+}
