@@ -166,4 +166,42 @@ final class WebTests: KeelTestCase {
             XCTAssertEqual(audit.code, ["admin@keel.test", "office@greenlaw.example"].contains(email) ? 200 : 403, email)
         }
     }
+
+    func testAdminLimitsATechnicianFromThePersonForm() async throws {
+        let (session, csrf) = try await signIn("admin@keel.test")
+        let tech1 = user("tech1@keel.test")
+        let (_, page) = try await get("/users/\(tech1.uuidString)/edit", session: session)
+        XCTAssertTrue(page.contains("id=\"technician-scope\""))
+        var form = ["name": "Sam Carter", "email": "tech1@keel.test", "role": "technician", "organizationId": "",
+                    "language": "en", "active": "on", "technicianScope": "1", "_csrf": csrf]
+        form["technicianOrganizationIds[]"] = bloom.uuidString
+        let (status, _, _) = try await post("/users/\(tech1.uuidString)", session: session, form: form)
+        XCTAssertEqual(status, .seeOther)
+        let rows = try await TechnicianAssignment.query(on: app.db).filter(\.$user.$id == tech1).all()
+        XCTAssertEqual(rows.map { $0.$organization.id }, [bloom])
+        // Unticking everything gives the technician all organisations again.
+        form.removeValue(forKey: "technicianOrganizationIds[]")
+        _ = try await post("/users/\(tech1.uuidString)", session: session, form: form)
+        let remaining = try await TechnicianAssignment.query(on: app.db).filter(\.$user.$id == tech1).count()
+        XCTAssertEqual(remaining, 0)
+    }
+
+    func testAdminEditsASiteAndBadTimezoneIsShownOnTheForm() async throws {
+        let (session, csrf) = try await signIn("admin@keel.test")
+        let site = DemoData.id("site:bloom:Shop")
+        let path = "/organizations/\(bloom.uuidString)/sites/\(site.uuidString)"
+        let (bad, html, _) = try await post(path, session: session,
+                                            form: ["name": "Shop", "address": "x", "timezone": "Bath/Abbey", "_csrf": csrf])
+        XCTAssertEqual(bad, .unprocessableEntity)
+        XCTAssertTrue(html.contains("field-error"))
+        let (ok, _, _) = try await post(path, session: session,
+                                        form: ["name": "Bath shop", "address": "5 Market Street", "timezone": "Europe/London", "_csrf": csrf])
+        XCTAssertEqual(ok, .seeOther)
+        let saved = try await Site.find(site, on: app.db)
+        XCTAssertEqual(saved?.name, "Bath shop")
+        // A client admin cannot reach the edit page of another organisation's site.
+        let (office, _) = try await signIn("office@greenlaw.example")
+        let foreign = try await get("\(path)/edit", session: office).0
+        XCTAssertEqual(foreign, .notFound)
+    }
 }

@@ -44,6 +44,7 @@ extension Application {
         AuthController.register(self)
         AccountController.register(self)
         OrganizationController.register(self)
+        OrganizationController.registerSites(self)
         UserController.register(self)
     }
 

@@ -10,7 +10,8 @@ enum OrganizationController {
         let action: String; let name: String; let timezone: String; let domains: String; let headcount: String
         let languages: [SelectOption]; let field: String?; let isNew: Bool
     }
-    struct SiteRow: Encodable { let name: String; let address: String; let timezone: String }
+    struct SiteRow: Encodable { let id: String; let name: String; let address: String; let timezone: String }
+    struct SiteFormData: Encodable { let organizationID: String; let id: String; let name: String; let address: String; let timezone: String; let field: String? }
     struct ShowData: Encodable {
         let id: String; let name: String; let language: String; let timezone: String; let domains: String
         let headcount: String; let created: String; let sites: [SiteRow]; let canEdit: Bool; let people: Int
@@ -51,7 +52,7 @@ enum OrganizationController {
                                 language: req.t("language.\(organization.defaultLanguage)"), timezone: organization.timezone,
                                 domains: organization.domains.joined(separator: ", "),
                                 headcount: organization.headcount.map(String.init) ?? "", created: req.display(organization.createdAt),
-                                sites: sites.map { SiteRow(name: $0.name, address: $0.address, timezone: $0.timezone) },
+                                sites: sites.map { SiteRow(id: $0.id!.uuidString, name: $0.name, address: $0.address, timezone: $0.timezone) },
                                 canEdit: context.isProviderAdmin, people: people)
             return try await req.renderPage("organizations/show", data: data)
         }
@@ -85,6 +86,37 @@ enum OrganizationController {
             _ = try await OrganizationService(req).createSite(in: id, SiteInput(name: input.name ?? "", address: input.address, timezone: zone))
             return req.redirect(to: "/organizations/\(id.uuidString)?notice=created", redirectType: .normal)
         }
+    }
+
+    /// Editing a site: its own page, as every form works without JavaScript.
+    static func registerSites(_ routes: any RoutesBuilder) {
+        routes.get("organizations", ":organizationID", "sites", ":siteID", "edit") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            let id = try req.idParameter("organizationID")
+            let site = try await req.tenant.site(try req.idParameter("siteID"), in: id)
+            return try await siteForm(req, SiteFormData(organizationID: id.uuidString, id: site.id!.uuidString, name: site.name,
+                                                         address: site.address, timezone: site.timezone, field: nil))
+        }
+        routes.post("organizations", ":organizationID", "sites", ":siteID") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            let id = try req.idParameter("organizationID"), siteID = try req.idParameter("siteID")
+            _ = try await req.tenant.site(siteID, in: id)
+            let input = try req.content.decode(SiteForm.self)
+            do {
+                _ = try await OrganizationService(req).updateSite(siteID, in: id, SiteInput(name: input.name ?? "", address: input.address ?? "",
+                                                                                         timezone: input.timezone ?? ""))
+                return req.redirect(to: "/organizations/\(id.uuidString)?notice=saved", redirectType: .normal)
+            } catch {
+                let (message, field) = req.message(for: error)
+                return try await siteForm(req, SiteFormData(organizationID: id.uuidString, id: siteID.uuidString, name: input.name ?? "",
+                                                             address: input.address ?? "", timezone: input.timezone ?? "", field: field),
+                                          error: message)
+            }
+        }
+    }
+
+    private static func siteForm(_ req: Request, _ data: SiteFormData, error: String? = nil) async throws -> Response {
+        try await req.renderPage("organizations/site", status: error == nil ? .ok : .unprocessableEntity, data: data, error: error)
     }
 
     private static func formInput(_ req: Request) throws -> OrganizationInput {

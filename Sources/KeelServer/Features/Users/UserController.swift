@@ -9,6 +9,7 @@ enum UserController {
     struct FormData: Encodable {
         let action: String; let isNew: Bool; let name: String; let email: String
         let roles: [SelectOption]; let organizations: [SelectOption]; let languages: [SelectOption]; let active: Bool; let field: String?
+        let showTechnicianScope: Bool; let technicianOrganizations: [SelectOption]
     }
     struct ShowData: Encodable {
         let id: String; let name: String; let email: String; let role: String; let organization: String
@@ -57,9 +58,10 @@ enum UserController {
         routes.get("users", ":userID", "edit") { req async throws -> Response in
             _ = try req.requireWebContext()
             let user = try await visible(req)
+            let assigned = try await UserService.assignments(of: [user.requireID()], on: req.db)[user.requireID()] ?? []
             let input = UserInput(email: user.email, name: user.name, role: user.role,
                                   organizationId: user.$organization.id?.uuidString ?? "", language: user.language ?? "",
-                                  active: user.active)
+                                  active: user.active, technicianOrganizationIds: assigned.map(\.uuidString))
             return try await form(req, input, action: "/users/\(user.id!.uuidString)", isNew: false)
         }
         routes.post("users", ":userID") { req async throws -> Response in
@@ -89,10 +91,16 @@ enum UserController {
         struct Form: Content {
             var name: String?; var email: String?; var role: String?; var organizationId: String?
             var language: String?; var password: String?
+            var technicianScope: String?; var technicianOrganizationIds: [String]?
         }
         let form = try req.content.decode(Form.self)
-        return UserInput(email: form.email ?? "", name: form.name ?? "", role: form.role ?? "",
-                         organizationId: form.organizationId ?? "", password: form.password, language: form.language ?? "")
+        var input = UserInput(email: form.email ?? "", name: form.name ?? "", role: form.role ?? "",
+                              organizationId: form.organizationId ?? "", password: form.password, language: form.language ?? "")
+        // The scope checkboxes are only on the form when the marker is; none ticked means "all".
+        if form.technicianScope == "1" {
+            input.technicianOrganizationIds = form.role == Role.technician.rawValue ? (form.technicianOrganizationIds ?? []) : []
+        }
+        return input
     }
 
     private static func form(_ req: Request, _ input: UserInput, action: String, isNew: Bool,
@@ -111,8 +119,13 @@ enum UserController {
         }
         var languages = [SelectOption(value: "", label: req.t("users.language_auto"), selected: (input.language ?? "").isEmpty)]
         languages += req.languageOptions(selected: input.language)
+        let assigned = Set((input.technicianOrganizationIds ?? []).map { $0.lowercased() })
+        let scopeOptions = organizations.map {
+            SelectOption(value: $0.id!.uuidString, label: $0.name, selected: assigned.contains($0.id!.uuidString.lowercased()))
+        }
         let data = FormData(action: action, isNew: isNew, name: input.name ?? "", email: input.email ?? "", roles: roles,
-                            organizations: organizationOptions, languages: languages, active: input.active ?? true, field: field)
+                            organizations: organizationOptions, languages: languages, active: input.active ?? true, field: field,
+                            showTechnicianScope: context.isProviderAdmin, technicianOrganizations: scopeOptions)
         return try await req.renderPage("users/form", status: error == nil ? .ok : .unprocessableEntity, data: data, error: error)
     }
 
