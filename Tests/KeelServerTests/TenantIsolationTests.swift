@@ -40,13 +40,16 @@ final class TenantIsolationTests: KeelTestCase {
         let foreignToken = try await self.token(foreignOrganization == huaxin ? "wang.fang@huaxin-design.example" : "j.patel@greenlaw.example")
         _ = foreignToken
         let foreignTokenID = try await ApiToken.query(on: app.db).filter(\.$kind == "session").sort(\.$createdAt, .descending).first()!.requireID()
-        let foreignIDs = [foreignOrganization.uuidString, foreignPerson.uuidString, site.uuidString, foreignTokenID.uuidString]
+        let foreignTicket = try await foreignTicketID(in: foreignOrganization)
+        let foreignIDs = [foreignOrganization.uuidString, foreignPerson.uuidString, site.uuidString, foreignTokenID.uuidString,
+                          foreignTicket.uuidString]
         let values = ["organizationID": foreignOrganization.uuidString, "userID": foreignPerson.uuidString,
-                      "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString]
+                      "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString, "ticketID": foreignTicket.uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
              "password":"a-long-probe-passphrase","defaultLanguage":"en","timezone":"UTC","active":false,
-             "currentPassword":"x","newPassword":"y"}
+             "currentPassword":"x","newPassword":"y","title":"Probe","body":"probe","targetId":"\(foreignTicket.uuidString)",
+             "otherId":"\(foreignTicket.uuidString)","minutes":5,"status":"resolved","assigneeId":"\(foreignPerson.uuidString)"}
             """
         let operations = app.apiDocument.operations.filter { $0.authenticated }
         XCTAssertGreaterThanOrEqual(operations.count, 17, "every authenticated route is walked")
@@ -54,6 +57,7 @@ final class TenantIsolationTests: KeelTestCase {
         for operation in operations where !(operation.path.hasSuffix("/session") || operation.path.hasSuffix("/me/password")) {
             var path = operation.path
             for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+            XCTAssertFalse(path.contains("{"), "no foreign id for \(operation.path): add one to this test")
             let hasObject = operation.path.contains("{")
             let json = (operation.method == .POST || operation.method == .PATCH) ? body : nil
             let (status, answer) = try await call(operation.method, path, token: token, json: json)
@@ -69,5 +73,18 @@ final class TenantIsolationTests: KeelTestCase {
         XCTAssertEqual(auditBefore, auditAfter, "nothing in B changed")
         let name = try await Organization.find(foreignOrganization, on: app.db)?.name
         XCTAssertNotEqual(name, "Probe")
+    }
+
+    /// A ticket in the foreign organisation, raised by the provider admin for one of its people.
+    private func foreignTicketID(in organization: UUID) async throws -> UUID {
+        let admin = try await token("admin@keel.test")
+        let requester = organization == huaxin ? user("wang.fang@huaxin-design.example") : user("j.patel@greenlaw.example")
+        let (status, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
+            {"title":"打印机卡纸 printer jam","body":"foreign","organizationId":"\(organization.uuidString)","requesterId":"\(requester.uuidString)"}
+            """)
+        XCTAssertEqual(status, .created, body)
+        let id = UUID(uuidString: object(body)["id"] as? String ?? "")!
+        _ = try await call(.POST, "/api/v1/tickets/\(id.uuidString)/comments", token: admin, json: #"{"body":"secret internal","internal":true}"#)
+        return id
     }
 }

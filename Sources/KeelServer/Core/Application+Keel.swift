@@ -17,6 +17,7 @@ extension Application {
         try configureDatabase(config)
         migrations.add(CreateIdentity())
         migrations.add(CreateAudit())
+        migrations.add(CreateTickets())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -39,6 +40,7 @@ extension Application {
         UserAPI.register(api)
         TokenAPI.register(api)
         AuditQuery.register(api)
+        TicketAPI.register(api)
         apiDocument = document
 
         AuthController.register(self)
@@ -46,6 +48,9 @@ extension Application {
         OrganizationController.register(self)
         OrganizationController.registerSites(self)
         UserController.register(self)
+        TicketController.register(self)
+        TicketPages.register(self)
+        BoardController.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

@@ -44,6 +44,12 @@ extension Request {
     func t(_ key: String, _ values: [String: String] = [:]) -> String {
         application.catalog.text(key, language, values)
     }
+
+    /// A translation when the catalog has one, else the data as typed (category names, say).
+    func t(_ key: String, orData fallback: String) -> String {
+        let text = application.catalog.text(key, language)
+        return text == key ? fallback : text
+    }
 }
 
 /// `#t("key")` in templates: the text in the request's language.

@@ -9,11 +9,50 @@ struct TenantData {
     let db: any Database
     let scope: OrganizationScope
     let seesProviderStaff: Bool
+    let role: Role
+    let userID: UUID
 
     init(_ context: RequestContext, db: any Database) {
         self.db = db
         self.scope = context.scope
         self.seesProviderStaff = context.isProviderStaff
+        self.role = context.role
+        self.userID = context.user.id
+    }
+
+    /// Tickets of organisations in scope; a client employee sees only their own requests.
+    func tickets() -> QueryBuilder<Ticket> {
+        let query = Ticket.query(on: db)
+        if let ids = scope.restriction { query.filter(\.$organization.$id ~~ Array(ids)) }
+        if role == .clientUser { query.filter(\.$requester.$id == userID) }
+        return query
+    }
+
+    func ticket(_ id: UUID?) async throws -> Ticket {
+        guard let id, let found = try await tickets().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
+    /// A ticket's comments; internal notes exist only for provider staff.
+    func comments(of ticketID: UUID?) -> QueryBuilder<TicketComment> {
+        let query = TicketComment.query(on: db)
+        if let ticketID {
+            query.filter(\.$ticket.$id == ticketID)
+        } else {
+            // Across tickets: only comments on tickets the caller may see.
+            query.join(Ticket.self, on: \TicketComment.$ticket.$id == \Ticket.$id)
+            if let ids = scope.restriction { query.filter(Ticket.self, \.$organization.$id ~~ Array(ids)) }
+            if role == .clientUser { query.filter(Ticket.self, \.$requester.$id == userID) }
+        }
+        if !seesProviderStaff { query.filter(\.$isInternal == false) }
+        return query
+    }
+
+    /// History entries; internal ones (priority reasons, assignment) only for provider staff.
+    func events(of ticketID: UUID) -> QueryBuilder<TicketEvent> {
+        let query = TicketEvent.query(on: db).filter(\.$ticket.$id == ticketID)
+        if !seesProviderStaff { query.filter(\.$isPublic == true) }
+        return query
     }
 
     func organizations() -> QueryBuilder<Organization> {

@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// The server side of the SLA: which calendar and policy apply to a ticket, the clocks'
+/// verdict stored on the ticket, and warnings and breaches stored once as facts.
+/// Called explicitly by the ticket service and by the ticker, never from model hooks.
+struct SLAEngine: Sendable {
+    let policy: SLAPolicy = .standard
+
+    /// Site calendar, else the organisation's, else the provider default, else Mon–Fri
+    /// 09:00–17:30 in the organisation's timezone.
+    func calendar(organizationID: UUID, siteID: UUID?, on db: any Database) async throws -> BusinessCalendar {
+        let candidates = try await BusinessCalendarRecord.query(on: db).group(.or) { group in
+            group.filter(\.$organizationID == organizationID)
+            if let siteID { group.filter(\.$siteID == siteID) }
+            group.group(.and) { $0.filter(\.$organizationID == nil).filter(\.$siteID == nil) }
+        }.all()
+        let chosen = candidates.first { siteID != nil && $0.siteID == siteID }
+            ?? candidates.first { $0.organizationID == organizationID && $0.siteID == nil }
+            ?? candidates.first { $0.organizationID == nil && $0.siteID == nil }
+        if let chosen, let calendar = try? JSONDecoder().decode(BusinessCalendar.self, from: Data(chosen.definition.utf8)) {
+            return calendar
+        }
+        let zone = try await Organization.find(organizationID, on: db)?.timezone ?? "UTC"
+        return (try? BusinessCalendar.standard(timeZoneIdentifier: zone)) ?? .twentyFourSeven
+    }
+
+    /// The ticket's SLA history from its stored events.
+    func history(_ ticket: Ticket, on db: any Database) async throws -> TicketSLAHistory {
+        let events = try await TicketEvent.query(on: db).filter(\.$ticket.$id == ticket.requireID())
+            .filter(\.$kind ~~ ["status", "priority", "merged"]).sort(\.$at).all()
+        var initialPriority = Priority(rawValue: ticket.priority) ?? .medium
+        if let first = events.first(where: { $0.kind == "priority" }), let from = first.fromValue.flatMap(Priority.init(rawValue:)) {
+            initialPriority = from
+        }
+        let priorityChanges = events.filter { $0.kind == "priority" }.compactMap { event in
+            event.toValue.flatMap(Priority.init(rawValue:)).map { PriorityChange(at: event.at, priority: $0) }
+        }
+        let statusChanges = events.compactMap { event -> StatusChange? in
+            if event.kind == "merged" { return StatusChange(at: event.at, status: .closed) }
+            guard event.kind == "status" else { return nil }
+            return event.toValue.flatMap(TicketStatus.init(rawValue:)).map { StatusChange(at: event.at, status: $0) }
+        }
+        return TicketSLAHistory(createdAt: ticket.createdAt ?? Date(), priority: initialPriority, priorityChanges: priorityChanges,
+                                statusChanges: statusChanges, firstPublicStaffReplyAt: ticket.firstRespondedAt)
+    }
+
+    private func readings(_ ticket: Ticket, on db: any Database, now: Date) async throws -> (SLAClockReading, SLAClockReading, [SLAEvent]) {
+        let calendar = try await calendar(organizationID: ticket.$organization.id, siteID: ticket.$site.id, on: db)
+        let clock = SLAClock(policy: policy, calendar: calendar)
+        let history = try await history(ticket, on: db)
+        let (first, resolution) = clock.evaluate(history, now: now)
+        return (first, resolution, clock.events(history, now: now))
+    }
+
+    /// Recomputes and stores due times and state, and records new warnings and breaches.
+    func recompute(_ ticket: Ticket, on db: any Database, now: Date) async throws {
+        let (first, resolution, events) = try await readings(ticket, on: db, now: now)
+        ticket.firstResponseDueAt = first.dueAt
+        ticket.resolutionDueAt = resolution.dueAt
+        ticket.slaState = Self.worst(first.state, resolution.state).rawValue
+        let upcoming = [first, resolution].filter { $0.completedAt == nil && !$0.paused }
+            .flatMap { [$0.warningAt, $0.dueAt] }.compactMap { $0 }.filter { $0 > now }
+        ticket.slaCheckAt = upcoming.min()
+        try await ticket.save(on: db)
+        guard !events.isEmpty else { return }
+        let ticketID = try ticket.requireID()
+        let known = Set(try await SLAFact.query(on: db).filter(\.$ticket.$id == ticketID).all().map { "\($0.clock)|\($0.kind)" })
+        for event in events where !known.contains("\(event.clock.rawValue)|\(event.kind.rawValue)") {
+            let fact = SLAFact()
+            fact.$ticket.id = ticketID
+            fact.organizationID = ticket.$organization.id
+            fact.clock = event.clock.rawValue
+            fact.kind = event.kind.rawValue
+            fact.dueAt = event.dueAt
+            fact.at = event.at
+            try await fact.create(on: db)
+        }
+    }
+
+    static func worst(_ a: SLAState, _ b: SLAState) -> SLAState {
+        let order: [SLAState] = [.ok, .warning, .breached]
+        return (order.firstIndex(of: a) ?? 0) >= (order.firstIndex(of: b) ?? 0) ? a : b
+    }
+
+    /// From stored fields only: for lists, no extra queries.
+    func stored(_ ticket: Ticket, now: Date) -> TicketOut.SLA {
+        let status = TicketStatus(rawValue: ticket.status) ?? .new
+        var breached: [String] = []
+        if let due = ticket.firstResponseDueAt, (ticket.firstRespondedAt ?? now) > due { breached.append(SLAClockKind.firstResponse.rawValue) }
+        if let due = ticket.resolutionDueAt, (ticket.resolvedAt ?? now) > due, !policy.pausingStatuses.contains(status) || ticket.resolvedAt != nil {
+            breached.append(SLAClockKind.resolution.rawValue)
+        }
+        return TicketOut.SLA(policy: policy.name, firstResponseDueAt: ticket.firstResponseDueAt, firstRespondedAt: ticket.firstRespondedAt,
+                             resolutionDueAt: ticket.resolutionDueAt, resolvedAt: ticket.resolvedAt,
+                             paused: policy.pausingStatuses.contains(status), breached: breached, state: ticket.slaState,
+                             elapsedBusinessSeconds: 0)
+    }
+
+    /// Computed now, with elapsed business time: for a single ticket.
+    func live(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketOut.SLA {
+        let (first, resolution, _) = try await readings(ticket, on: db, now: now)
+        let breached = [first, resolution].filter { $0.breachedAt != nil }.map(\.clock.rawValue)
+        return TicketOut.SLA(policy: policy.name, firstResponseDueAt: first.dueAt, firstRespondedAt: ticket.firstRespondedAt,
+                             resolutionDueAt: resolution.dueAt, resolvedAt: ticket.resolvedAt, paused: resolution.paused,
+                             breached: breached, state: Self.worst(first.state, resolution.state).rawValue,
+                             elapsedBusinessSeconds: resolution.elapsedBusinessSeconds)
+    }
+}
+
+extension Application {
+    var sla: SLAEngine { SLAEngine() }
+}

@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// The portal form, a ticket's page (timeline, reply, staff actions) and the board.
+enum TicketPages {
+    struct NewData: Encodable {
+        let title: String; let body: String; let impacts: [SelectOption]; let urgencies: [SelectOption]
+        let categories: [SelectOption]; let organizations: [SelectOption]; let isStaff: Bool; let field: String?
+    }
+    struct Entry: Encodable {
+        let at: String; let who: String; let text: String; let kind: String; let isInternal: Bool
+    }
+    struct ShowData: Encodable {
+        let id: String; let number: Int; let title: String; let body: String; let organization: String; let requester: String
+        let assignee: String; let status: String; let statusCode: String; let priority: String; let priorityCode: String
+        let category: String; let channel: String; let created: String; let firstResponseDue: String; let resolutionDue: String
+        let sla: String; let slaCode: String; let paused: Bool; let timeline: [Entry]; let isStaff: Bool
+        let moves: [SelectOption]; let priorities: [SelectOption]; let canReply: Bool; let minutes: Int
+    }
+
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("tickets", "new") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            return try await newForm(req, TicketCreate())
+        }
+        routes.post("tickets") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            let input = try req.content.decode(TicketCreate.self)
+            do {
+                let ticket = try await TicketService(req).create(input, defaultChannel: "portal")
+                return req.redirect(to: "/tickets/\(ticket.id!.uuidString)?notice=created", redirectType: .normal)
+            } catch let error as KeelError where error.status != .notFound {
+                let (message, field) = req.message(for: error)
+                return try await newForm(req, input, error: message, field: field)
+            }
+        }
+        routes.get("tickets", ":ticketID") { req async throws -> Response in
+            try await show(req)
+        }
+        routes.post("tickets", ":ticketID", "comments") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            struct Form: Content { var body: String?; var `internal`: String? }
+            let id = try req.idParameter("ticketID")
+            _ = try await req.tenant.ticket(id)
+            let form = try req.content.decode(Form.self)
+            do {
+                _ = try await TicketService(req).comment(on: id, CommentInput(body: form.body ?? "", internal: form.internal == "on"))
+                return req.redirect(to: "/tickets/\(id.uuidString)", redirectType: .normal)
+            } catch let error as KeelError where error.status != .notFound {
+                return try await show(req, error: req.message(for: error).0)
+            }
+        }
+        routes.post("tickets", ":ticketID", "update") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            let id = try req.idParameter("ticketID")
+            _ = try await req.tenant.ticket(id)
+            var patch = try req.content.decode(TicketPatch.self)
+            if patch.priority?.isEmpty ?? false { patch.priority = nil }
+            do {
+                _ = try await TicketService(req).update(id, patch)
+                let back = (try? req.content.get(String.self, at: "back")).flatMap { $0 == "board" ? "/board" : nil }
+                return req.redirect(to: back ?? "/tickets/\(id.uuidString)", redirectType: .normal)
+            } catch let error as KeelError where error.status != .notFound {
+                return try await show(req, error: req.message(for: error).0)
+            }
+        }
+        routes.post("tickets", ":ticketID", "take") { req async throws -> Response in
+            let context = try req.requireWebContext()
+            let id = try req.idParameter("ticketID")
+            _ = try await TicketService(req).update(id, TicketPatch(assigneeId: context.user.id.uuidString))
+            return req.redirect(to: "/tickets/\(id.uuidString)", redirectType: .normal)
+        }
+    }
+
+    private static func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, prefix: String, selected: String?, req: Request) -> [SelectOption]
+    where T.RawValue == String {
+        T.allCases.map { SelectOption(value: $0.rawValue, label: req.t("\(prefix).\($0.rawValue)"), selected: $0.rawValue == selected) }
+    }
+
+    static func newForm(_ req: Request, _ input: TicketCreate, error: String? = nil, field: String? = nil) async throws -> Response {
+        let context = try req.requireWebContext()
+        let categories = try await TicketCategory.query(on: req.db).sort(\.$name).all()
+        var organizations: [SelectOption] = []
+        if context.isProviderStaff {
+            organizations = try await req.tenant.organizations().sort(\.$name).all().map {
+                SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == input.organizationId)
+            }
+        }
+        let data = NewData(title: input.title ?? "", body: input.body ?? "",
+                           impacts: options(Impact.self, prefix: "impact", selected: input.impact ?? "user", req: req),
+                           urgencies: options(Urgency.self, prefix: "urgency", selected: input.urgency ?? "medium", req: req),
+                           categories: [SelectOption(value: "", label: req.t("tickets.no_category"), selected: input.category == nil)]
+                               + categories.map { SelectOption(value: $0.name, label: req.t("category.\($0.name)", orData: $0.name), selected: $0.name == input.category) },
+                           organizations: organizations, isStaff: context.isProviderStaff, field: field)
+        return try await req.renderPage("tickets/new", status: error == nil ? .ok : .unprocessableEntity, data: data, error: error)
+    }
+
+    static func show(_ req: Request, error: String? = nil) async throws -> Response {
+        let context = try req.requireWebContext()
+        let ticket = try await req.tenant.ticket(try req.idParameter("ticketID"))
+        let ticketID = try ticket.requireID()
+        let comments = try await req.tenant.comments(of: ticketID).sort(\.$createdAt).all()
+        let events = try await req.tenant.events(of: ticketID).sort(\.$at).all()
+        let names = try await TicketViews.names(req, tickets: [ticket])
+        let assignees = events.filter { $0.kind == "assigned" }.compactMap { $0.toValue.flatMap(UUID.init(uuidString:)) }
+        let authorIDs = Array(Set(comments.compactMap { $0.$author.id } + events.compactMap(\.actorID) + assignees))
+        let authors = authorIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues:
+            try await User.query(on: req.db).filter(\.$id ~~ authorIDs).all().map { ($0.id!, $0.name) })
+        let staff = context.isProviderStaff
+        var timeline: [(Date, Entry)] = comments.map { comment in
+            (comment.createdAt ?? .distantPast,
+             Entry(at: req.display(comment.createdAt), who: comment.$author.id.flatMap { authors[$0] } ?? "",
+                   text: comment.body, kind: comment.isInternal ? "note" : "reply", isInternal: comment.isInternal))
+        }
+        timeline += events.map { event in
+            (event.at, Entry(at: req.display(event.at), who: event.actorID.flatMap { authors[$0] } ?? "",
+                             text: TicketPages.describe(event, staff: staff, req: req, people: authors), kind: "event", isInternal: !event.isPublic))
+        }
+        timeline.sort { $0.0 < $1.0 }
+        let status = TicketStatus(rawValue: ticket.status) ?? .new
+        let sla = try await req.application.sla.live(ticket, on: req.db, now: Date())
+        let minutes = staff ? try await TimeEntry.query(on: req.db).filter(\.$ticket.$id == ticketID).sum(\.$minutes) ?? 0 : 0
+        let data = ShowData(
+            id: ticketID.uuidString, number: ticket.number, title: ticket.title, body: ticket.body,
+            organization: names.organizations[ticket.$organization.id] ?? "", requester: names.people[ticket.$requester.id] ?? "",
+            assignee: ticket.$assignee.id.flatMap { names.people[$0] } ?? "",
+            status: staff ? req.t("status.\(ticket.status)") : req.t(status.requesterStatusKey), statusCode: ticket.status,
+            priority: req.t("priority.\(ticket.priority)"), priorityCode: ticket.priority, category: ticket.category ?? "",
+            channel: req.t("channel.\(ticket.channel)"), created: req.display(ticket.createdAt),
+            firstResponseDue: req.display(sla.firstResponseDueAt), resolutionDue: req.display(sla.resolutionDueAt),
+            sla: req.t("sla.\(sla.state)"), slaCode: sla.state, paused: sla.paused, timeline: timeline.map(\.1), isStaff: staff,
+            moves: status.allowedNextStatuses.sorted { $0.rawValue < $1.rawValue }.map {
+                SelectOption(value: $0.rawValue, label: req.t("status.\($0.rawValue)"), selected: false)
+            },
+            priorities: options(Priority.self, prefix: "priority", selected: ticket.priority, req: req),
+            canReply: status != .closed, minutes: minutes)
+        return try await req.renderPage("tickets/show", data: data, error: error)
+    }
+
+    static func describe(_ event: TicketEvent, staff: Bool, req: Request, people: [UUID: String]) -> String {
+        switch event.kind {
+        case "created": return req.t("timeline.created")
+        case "status":
+            let to = event.toValue ?? ""
+            return staff ? req.t("timeline.status", ["to": req.t("status.\(to)")])
+                         : req.t(TicketStatus(rawValue: to)?.requesterStatusKey ?? "status.\(to)")
+        case "priority":
+            return req.t("timeline.priority", ["from": req.t("priority.\(event.fromValue ?? "")"), "to": req.t("priority.\(event.toValue ?? "")"),
+                                               "reason": event.reason ?? ""])
+        case "assigned":
+            let name = event.toValue.flatMap(UUID.init(uuidString:)).flatMap { people[$0] } ?? req.t("timeline.nobody")
+            return req.t("timeline.assigned", ["name": name])
+        case "merged": return req.t("timeline.merged", ["to": event.toValue ?? ""])
+        default: return event.kind
+        }
+    }
+}

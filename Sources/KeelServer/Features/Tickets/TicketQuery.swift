@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// Ticket list filters shared by the API, the pages and CSV export. Everything starts
+/// from `TenantData.tickets()`, so the caller's scope is always applied.
+struct TicketFilter {
+    var q: String?
+    var status: [String] = []
+    var priority: [String] = []
+    var organizationID: UUID?
+    var assigneeID: String?
+    var category: String?
+    var sla: String?
+
+    init(_ request: Request) throws {
+        func list(_ name: String) -> [String] {
+            (request.query[String.self, at: name] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
+        }
+        q = request.query[String.self, at: "q"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        if let q, q.count > 200 { throw KeelError(.badRequest, "query_too_long", field: "q") }
+        status = list("status")
+        for value in status where TicketStatus(rawValue: value) == nil && value != "active" {
+            throw KeelError(.badRequest, "status_invalid", field: "status")
+        }
+        priority = list("priority")
+        for value in priority where Priority(rawValue: value) == nil { throw KeelError(.badRequest, "priority_invalid", field: "priority") }
+        if let raw = request.query[String.self, at: "organizationId"], !raw.isEmpty {
+            guard let id = UUID(uuidString: raw) else { throw KeelError.notFound }
+            organizationID = id
+        }
+        assigneeID = request.query[String.self, at: "assigneeId"]
+        category = request.query[String.self, at: "category"]
+        sla = request.query[String.self, at: "sla"]
+        if let sla, !["ok", "warning", "breached"].contains(sla) { throw KeelError(.badRequest, "sla_filter_invalid", field: "sla") }
+    }
+
+    func apply(to query: QueryBuilder<Ticket>, tenant: TenantData) async throws {
+        if !status.isEmpty {
+            var wanted = status
+            if let index = wanted.firstIndex(of: "active") {
+                wanted.remove(at: index)
+                wanted += [TicketStatus.new, .open, .pendingCustomer, .pendingThirdParty].map(\.rawValue)
+            }
+            query.filter(\.$status ~~ wanted)
+        }
+        if !priority.isEmpty { query.filter(\.$priority ~~ priority) }
+        if let organizationID {
+            guard tenant.scope.contains(organizationID) else { throw KeelError.notFound }
+            query.filter(\.$organization.$id == organizationID)
+        }
+        if let assigneeID {
+            if assigneeID == "none" { query.filter(\.$assignee.$id == nil) }
+            else if let id = UUID(uuidString: assigneeID) { query.filter(\.$assignee.$id == id) }
+            else { throw KeelError(.badRequest, "bad_request", field: "assigneeId") }
+        }
+        if let category, !category.isEmpty { query.filter(\.$category == category) }
+        if let sla { query.filter(\.$slaState == sla) }
+        if let q {
+            // Title, body and the comments the caller may read (internal notes only for staff).
+            let fromComments = try await tenant.comments(of: nil).filter(\.$body ~~ q).field(\.$ticket.$id).limit(5000).all()
+            let ids = Array(Set(fromComments.map { $0.$ticket.id }))
+            query.group(.or) { group in
+                group.filter(\.$title ~~ q).filter(\.$body ~~ q)
+                if !ids.isEmpty { group.filter(\.$id ~~ ids) }
+                if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) { group.filter(\.$number == number) }
+            }
+        }
+    }
+}

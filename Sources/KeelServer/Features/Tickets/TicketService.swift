@@ -1,0 +1,308 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// Ticket use cases. Each runs in one write transaction with its history entry, its SLA
+/// recomputation and its audit row, as explicit steps.
+struct TicketService {
+    let request: Request
+    let context: RequestContext
+
+    init(_ request: Request) throws {
+        self.request = request
+        self.context = try request.requireContext()
+    }
+
+    private var tenant: TenantData { TenantData(context, db: request.db) }
+    private var isStaff: Bool { context.isProviderStaff }
+
+    func create(_ input: TicketCreate, defaultChannel: String) async throws -> Ticket {
+        guard let title = FieldRules.cleanText(input.title ?? "", maximum: 200) else { throw KeelError.validation("title", "title_invalid") }
+        let body = (input.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard body.count <= 100_000 else { throw KeelError.validation("body", "text_too_long", values: ["max": "100000"]) }
+        let impact = try TicketRules.impact(input.impact ?? "user")
+        let urgency = try TicketRules.urgency(input.urgency ?? "medium")
+        let organization: Organization
+        if let raw = input.organizationId, !raw.isEmpty {
+            organization = try await tenant.organization(UUID(uuidString: raw))
+        } else if let own = context.user.organizationID {
+            organization = try await tenant.organization(own)
+        } else {
+            throw KeelError.validation("organizationId", "organization_required")
+        }
+        let organizationID = try organization.requireID()
+        var requesterID = context.user.id
+        if let raw = input.requesterId, !raw.isEmpty, raw.lowercased() != context.user.id.uuidString.lowercased() {
+            guard isStaff || context.role == .clientAdmin else { throw KeelError.validation("requesterId", "role_not_allowed") }
+            let person = try await tenant.user(UUID(uuidString: raw))
+            guard person.$organization.id == organizationID, person.active else { throw KeelError.validation("requesterId", "requester_invalid") }
+            requesterID = try person.requireID()
+        }
+        let channel = try TicketRules.channel(input.channel ?? defaultChannel, staff: isStaff)
+        var siteID: UUID?
+        if let raw = input.siteId, !raw.isEmpty {
+            siteID = try await tenant.site(UUID(uuidString: raw), in: organizationID).requireID()
+        }
+        let category = try await TicketRules.category(input.category, on: request.db)
+        let matrix = PriorityMatrix.standard
+        let priority = matrix.priority(impact: impact, urgency: urgency)
+
+        let now = Date()
+        let ticket = Ticket()
+        ticket.id = UUID()
+        ticket.$organization.id = organizationID
+        ticket.$site.id = siteID
+        ticket.title = title
+        ticket.body = body
+        ticket.status = TicketStatus.new.rawValue
+        ticket.impact = impact.rawValue
+        ticket.urgency = urgency.rawValue
+        ticket.priority = priority.rawValue
+        ticket.category = category
+        ticket.$requester.id = requesterID
+        ticket.channel = channel
+        ticket.slaState = "ok"
+        ticket.createdAt = now
+        ticket.updatedAt = now
+        var changes = ChangeSet()
+        changes.created(["title": title, "priority": priority.rawValue, "channel": channel, "organizationId": organizationID.uuidString.lowercased()])
+        let audit = changes
+        let actor = context.actor
+        let engine = request.application.sla
+        try await request.application.write { db in
+            ticket.number = try await TicketNumbers.next(on: db)
+            try await ticket.create(on: db)
+            try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: TicketStatus.new.rawValue,
+                                           actor: actor.userID, isPublic: true, at: now)
+            try await engine.recompute(ticket, on: db, now: now)
+            try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.create",
+                                      entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
+        }
+        return ticket
+    }
+
+    /// Staff changes: status, impact/urgency/priority (with a reason), category, assignee, site, title.
+    func update(_ id: UUID, _ patch: TicketPatch) async throws -> Ticket {
+        let ticket = try await tenant.ticket(id)
+        guard isStaff else { throw KeelError.forbidden }
+        let now = Date()
+        var changes = ChangeSet()
+        var history: [(kind: String, from: String?, to: String?, reason: String?, isPublic: Bool)] = []
+        if let raw = patch.title {
+            guard let title = FieldRules.cleanText(raw, maximum: 200) else { throw KeelError.validation("title", "title_invalid") }
+            changes.record("title", before: ticket.title, after: title)
+            ticket.title = title
+        }
+        if let raw = patch.status {
+            guard let target = TicketStatus(rawValue: raw) else { throw KeelError.validation("status", "status_invalid") }
+            let current = TicketStatus(rawValue: ticket.status) ?? .new
+            if target != current {
+                try TicketRules.transition(from: current, to: target)
+                changes.record("status", before: current.rawValue, after: target.rawValue)
+                history.append(("status", current.rawValue, target.rawValue, nil, true))
+                ticket.status = target.rawValue
+                if target == .resolved { ticket.resolvedAt = now }
+                if target == .closed { ticket.closedAt = now }
+                if target == .open && current == .resolved { ticket.resolvedAt = nil }
+            }
+        }
+        var impact = try TicketRules.impact(ticket.impact), urgency = try TicketRules.urgency(ticket.urgency)
+        if let raw = patch.impact { impact = try TicketRules.impact(raw) }
+        if let raw = patch.urgency { urgency = try TicketRules.urgency(raw) }
+        var priority = PriorityMatrix.standard.priority(impact: impact, urgency: urgency)
+        if let raw = patch.priority {
+            guard let chosen = Priority(rawValue: raw) else { throw KeelError.validation("priority", "priority_invalid") }
+            priority = chosen
+        }
+        if impact.rawValue != ticket.impact || urgency.rawValue != ticket.urgency || priority.rawValue != ticket.priority {
+            let reason = FieldRules.cleanText(patch.reason ?? "", maximum: 500)
+            if priority.rawValue != ticket.priority && reason == nil { throw KeelError.validation("reason", "reason_required") }
+            changes.record("impact", before: ticket.impact, after: impact.rawValue)
+            changes.record("urgency", before: ticket.urgency, after: urgency.rawValue)
+            changes.record("priority", before: ticket.priority, after: priority.rawValue)
+            if priority.rawValue != ticket.priority {
+                history.append(("priority", ticket.priority, priority.rawValue, reason, false))
+            }
+            ticket.impact = impact.rawValue
+            ticket.urgency = urgency.rawValue
+            ticket.priority = priority.rawValue
+        }
+        if let raw = patch.category {
+            let category = try await TicketRules.category(raw, on: request.db)
+            changes.record("category", before: ticket.category, after: category)
+            ticket.category = category
+        }
+        if let raw = patch.assigneeId {
+            var assignee: UUID?
+            if !raw.isEmpty {
+                let person = try await tenant.user(UUID(uuidString: raw))
+                guard person.roleValue.isProviderStaff, person.active else { throw KeelError.validation("assigneeId", "assignee_invalid") }
+                assignee = try person.requireID()
+                try await TicketRules.requireAccess(of: person, to: ticket.$organization.id, on: request.db)
+            }
+            if assignee != ticket.$assignee.id {
+                changes.record("assigneeId", before: ticket.$assignee.id?.uuidString.lowercased(), after: assignee?.uuidString.lowercased())
+                history.append(("assigned", ticket.$assignee.id?.uuidString.lowercased(), assignee?.uuidString.lowercased(), nil, false))
+                ticket.$assignee.id = assignee
+            }
+        }
+        if let raw = patch.siteId {
+            let site: UUID? = raw.isEmpty ? nil : try await tenant.site(UUID(uuidString: raw), in: ticket.$organization.id).requireID()
+            changes.record("siteId", before: ticket.$site.id?.uuidString.lowercased(), after: site?.uuidString.lowercased())
+            ticket.$site.id = site
+        }
+        guard !changes.isEmpty else { return ticket }
+        ticket.updatedAt = now
+        try await save(ticket, changes: changes, history: history, action: "ticket.update", now: now)
+        return ticket
+    }
+
+    /// A public reply or internal note. The first public staff reply is the first response;
+    /// a requester's reply moves a waiting or resolved ticket back to open.
+    func comment(on id: UUID, _ input: CommentInput) async throws -> TicketComment {
+        let ticket = try await tenant.ticket(id)
+        let body = input.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !body.isEmpty, body.count <= 100_000 else { throw KeelError.validation("body", "comment_invalid") }
+        let internalNote = input.internal ?? false
+        if internalNote && !isStaff { throw KeelError.validation("internal", "role_not_allowed") }
+        let now = Date()
+        let status = TicketStatus(rawValue: ticket.status) ?? .new
+        if status == .closed { throw KeelError.conflict("ticket_closed") }
+        var history: [(kind: String, from: String?, to: String?, reason: String?, isPublic: Bool)] = []
+        var changes = ChangeSet()
+        if isStaff && !internalNote {
+            if ticket.firstRespondedAt == nil { ticket.firstRespondedAt = now }
+            if status == .new {
+                ticket.status = TicketStatus.open.rawValue
+                history.append(("status", status.rawValue, TicketStatus.open.rawValue, nil, true))
+            }
+        } else if !isStaff, let next = TicketStatus.requesterReplyEffect(status), next != status {
+            ticket.status = next.rawValue
+            if status == .resolved { ticket.resolvedAt = nil }
+            history.append(("status", status.rawValue, next.rawValue, nil, true))
+        }
+        let comment = TicketComment()
+        comment.id = UUID()
+        comment.$ticket.id = try ticket.requireID()
+        comment.$author.id = context.user.id
+        comment.body = body
+        comment.isInternal = internalNote
+        comment.byStaff = isStaff
+        comment.createdAt = now
+        changes.created(["internal": String(internalNote), "length": String(body.count)])
+        if ticket.status != status.rawValue { changes.record("status", before: status.rawValue, after: ticket.status) }
+        ticket.updatedAt = now
+        try await save(ticket, changes: changes, history: history, action: internalNote ? "ticket.note" : "ticket.reply",
+                       now: now, extra: comment)
+        return comment
+    }
+
+    func logTime(on id: UUID, _ input: TimeEntryInput) async throws -> TimeEntry {
+        let ticket = try await tenant.ticket(id)
+        guard isStaff else { throw KeelError.forbidden }
+        guard (1...24 * 60).contains(input.minutes) else { throw KeelError.validation("minutes", "minutes_invalid") }
+        let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= 2000 else { throw KeelError.validation("note", "text_too_long", values: ["max": "2000"]) }
+        let entry = TimeEntry()
+        entry.$ticket.id = try ticket.requireID()
+        entry.$user.id = context.user.id
+        entry.minutes = input.minutes
+        entry.billable = input.billable ?? true
+        entry.note = note
+        entry.at = Date()
+        var changes = ChangeSet()
+        changes.created(["minutes": String(entry.minutes), "billable": String(entry.billable)])
+        let audit = changes, actor = context.actor, organizationID = ticket.$organization.id
+        try await request.application.write { db in
+            try await entry.create(on: db)
+            try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.time",
+                                      entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
+        }
+        return entry
+    }
+
+    /// Closes `id` as a duplicate of `target` (same organisation), with a note on both.
+    func merge(_ id: UUID, into targetID: UUID) async throws -> Ticket {
+        let ticket = try await tenant.ticket(id)
+        let target = try await tenant.ticket(targetID)
+        guard isStaff else { throw KeelError.forbidden }
+        guard ticket.id != target.id, ticket.$organization.id == target.$organization.id, target.mergedIntoID == nil else {
+            throw KeelError.validation("targetId", "merge_invalid")
+        }
+        guard ticket.status != TicketStatus.closed.rawValue else { throw KeelError.conflict("ticket_closed") }
+        let now = Date()
+        let previous = ticket.status
+        ticket.mergedIntoID = target.id
+        ticket.status = TicketStatus.closed.rawValue
+        ticket.closedAt = now
+        ticket.updatedAt = now
+        var changes = ChangeSet()
+        changes.record("mergedIntoId", before: nil, after: target.id?.uuidString.lowercased())
+        changes.record("status", before: previous, after: ticket.status)
+        try await save(ticket, changes: changes,
+                       history: [("merged", String(ticket.number), String(target.number), nil, true)],
+                       action: "ticket.merge", now: now)
+        return ticket
+    }
+
+    func link(_ id: UUID, to otherID: UUID) async throws {
+        let ticket = try await tenant.ticket(id)
+        let other = try await tenant.ticket(otherID)
+        guard isStaff else { throw KeelError.forbidden }
+        guard ticket.id != other.id else { throw KeelError.validation("otherId", "link_invalid") }
+        let exists = try await TicketLink.query(on: request.db).filter(\.$ticket.$id == ticket.requireID())
+            .filter(\.$other.$id == other.requireID()).first() != nil
+        guard !exists else { return }
+        var changes = ChangeSet()
+        changes.record("linked", before: nil, after: "#\(other.number)")
+        let actor = context.actor, organizationID = ticket.$organization.id
+        let (a, b) = (try ticket.requireID(), try other.requireID())
+        let audit = changes
+        try await request.application.write { db in
+            for (from, to) in [(a, b), (b, a)] {
+                let link = TicketLink()
+                link.$ticket.id = from
+                link.$other.id = to
+                try await link.create(on: db)
+            }
+            try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.link",
+                                      entityType: "ticket", entityID: a.uuidString.lowercased(), changes: audit)
+        }
+    }
+
+    private func save(_ ticket: Ticket, changes: ChangeSet,
+                      history: [(kind: String, from: String?, to: String?, reason: String?, isPublic: Bool)],
+                      action: String, now: Date, extra: TicketComment? = nil) async throws {
+        let actor = context.actor
+        let engine = request.application.sla
+        let audit = changes
+        try await request.application.write { db in
+            try await ticket.update(on: db)
+            if let extra { try await extra.create(on: db) }
+            for entry in history {
+                try await TicketHistory.record(on: db, ticket: ticket, kind: entry.kind, from: entry.from, to: entry.to,
+                                               reason: entry.reason, actor: actor.userID, isPublic: entry.isPublic, at: now)
+            }
+            try await engine.recompute(ticket, on: db, now: now)
+            try await AuditLog.append(on: db, actor: actor, organizationID: ticket.$organization.id, action: action,
+                                      entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
+        }
+    }
+}
+
+enum TicketHistory {
+    static func record(on db: any Database, ticket: Ticket, kind: String, from: String?, to: String?, reason: String? = nil,
+                       actor: UUID?, isPublic: Bool, at: Date) async throws {
+        let event = TicketEvent()
+        event.$ticket.id = try ticket.requireID()
+        event.kind = kind
+        event.fromValue = from
+        event.toValue = to
+        event.reason = reason
+        event.actorID = actor
+        event.isPublic = isPublic
+        event.at = at
+        try await event.create(on: db)
+    }
+}

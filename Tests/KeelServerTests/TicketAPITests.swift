@@ -1,0 +1,209 @@
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+final class TicketAPITests: KeelTestCase {
+    private func raise(_ token: String, _ json: String) async throws -> [String: Any] {
+        let (status, body) = try await call(.POST, "/api/v1/tickets", token: token, json: json)
+        XCTAssertEqual(status, .created, body)
+        return object(body)
+    }
+
+    func testClientRaisesATicketInChineseAndGetsNumberPriorityAndSLA() async throws {
+        let wang = try await token("wang.fang@huaxin-design.example")
+        let ticket = try await raise(wang, #"{"title":"全公司无法上网","body":"从早上九点开始，办公室所有电脑都连不上网络。","impact":"organization","urgency":"high"}"#)
+        XCTAssertEqual(ticket["priority"] as? String, "critical")
+        XCTAssertEqual(ticket["status"] as? String, "new")
+        XCTAssertEqual(ticket["channel"] as? String, "api")
+        XCTAssertEqual(ticket["organizationId"] as? String, huaxin.uuidString)
+        XCTAssertGreaterThan(ticket["number"] as? Int ?? 0, 1000)
+        let sla = ticket["sla"] as? [String: Any] ?? [:]
+        XCTAssertNotNil(sla["firstResponseDueAt"] as? String, "critical: first response due in 1 hour")
+        XCTAssertTrue(sla.keys.contains("firstRespondedAt"), "null fields are present")
+        let second = try await raise(wang, #"{"title":"打印机卡纸"}"#)
+        XCTAssertEqual(second["number"] as? Int, (ticket["number"] as? Int ?? 0) + 1)
+        XCTAssertEqual(second["priority"] as? String, "low", "one user, medium urgency")
+    }
+
+    func testInternalNotesNeverReachTheClient() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let ticket = try await raise(patel, #"{"title":"Outlook keeps asking for my password"}"#)
+        let id = ticket["id"] as! String
+        let tech = try await token("tech1@keel.test")
+        let status1 = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech,
+                                      json: #"{"body":"Looks like the MFA token expired; check Entra sign-in logs","internal":true}"#).0
+        XCTAssertEqual(status1, .created)
+        let status2 = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech,
+                                      json: #"{"body":"Please sign out and in again; we reset your session."}"#).0
+        XCTAssertEqual(status2, .created)
+        let (_, clientView) = try await call(.GET, "/api/v1/tickets/\(id)/comments", token: patel)
+        XCTAssertTrue(clientView.contains("sign out and in again"))
+        XCTAssertFalse(clientView.contains("Entra"), "internal note leaked to the client")
+        let (_, staffView) = try await call(.GET, "/api/v1/tickets/\(id)/comments", token: tech)
+        XCTAssertTrue(staffView.contains("Entra"))
+        // Search does not find the client's ticket through an internal note either.
+        let (_, search) = try await call(.GET, "/api/v1/tickets?q=Entra", token: patel)
+        XCTAssertEqual((object(search)["items"] as? [Any])?.count, 0)
+        let (_, staffSearch) = try await call(.GET, "/api/v1/tickets?q=Entra", token: tech)
+        XCTAssertEqual((object(staffSearch)["items"] as? [Any])?.count, 1)
+        // A client cannot write internal notes.
+        let (status, body) = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: patel, json: #"{"body":"x","internal":true}"#)
+        XCTAssertEqual(status, .unprocessableEntity)
+        XCTAssertEqual(errorCode(body), "role_not_allowed")
+    }
+
+    func testFirstPublicStaffReplyIsTheFirstResponseAndOpensTheTicket() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let id = try await raise(patel, #"{"title":"New starter needs a laptop"}"#)["id"] as! String
+        let tech = try await token("tech2@keel.test")
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech, json: #"{"body":"note","internal":true}"#)
+        var ticket = object(try await call(.GET, "/api/v1/tickets/\(id)", token: tech).1)
+        XCTAssertTrue((ticket["sla"] as? [String: Any])?["firstRespondedAt"] is NSNull, "an internal note is not a response")
+        XCTAssertEqual(ticket["status"] as? String, "new")
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech, json: #"{"body":"On it."}"#)
+        ticket = object(try await call(.GET, "/api/v1/tickets/\(id)", token: tech).1)
+        XCTAssertNotNil((ticket["sla"] as? [String: Any])?["firstRespondedAt"] as? String)
+        XCTAssertEqual(ticket["status"] as? String, "open")
+    }
+
+    func testIllegalTransitionsAre409AndRequesterReplyReopens() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let id = try await raise(patel, #"{"title":"VPN drops every hour"}"#)["id"] as! String
+        let tech = try await token("tech1@keel.test")
+        let status3 = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech, json: #"{"status":"resolved"}"#).0
+        XCTAssertEqual(status3, .ok)
+        let status4 = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech, json: #"{"status":"closed"}"#).0
+        XCTAssertEqual(status4, .ok)
+        let (status, body) = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech, json: #"{"status":"open"}"#)
+        XCTAssertEqual(status, .conflict)
+        XCTAssertEqual(errorCode(body), "illegal_transition")
+        XCTAssertTrue(body.contains("closed"), body)
+        let second = try await raise(patel, #"{"title":"Scanner not found"}"#)["id"] as! String
+        _ = try await call(.PATCH, "/api/v1/tickets/\(second)", token: tech, json: #"{"status":"resolved"}"#)
+        _ = try await call(.POST, "/api/v1/tickets/\(second)/comments", token: patel, json: #"{"body":"Still broken, sorry."}"#)
+        let ticket = object(try await call(.GET, "/api/v1/tickets/\(second)", token: patel).1)
+        XCTAssertEqual(ticket["status"] as? String, "open", "a requester reply reopens a resolved ticket")
+        let status5 = try await call(.PATCH, "/api/v1/tickets/\(second)", token: patel, json: #"{"status":"closed"}"#).0
+        XCTAssertEqual(status5, .forbidden)
+    }
+
+    func testPriorityChangeNeedsAReasonIsHistoryAndRecomputesDueTimes() async throws {
+        let office = try await token("office@greenlaw.example")
+        let created = try await raise(office, #"{"title":"Partner's laptop won't boot","impact":"user","urgency":"low"}"#)
+        let id = created["id"] as! String
+        let lowDue = (created["sla"] as? [String: Any])?["resolutionDueAt"] as? String
+        let admin = try await token("admin@keel.test")
+        let (missing, missingBody) = try await call(.PATCH, "/api/v1/tickets/\(id)", token: admin, json: #"{"priority":"critical"}"#)
+        XCTAssertEqual(missing, .unprocessableEntity)
+        XCTAssertEqual(errorCode(missingBody), "reason_required")
+        let (ok, body) = try await call(.PATCH, "/api/v1/tickets/\(id)", token: admin,
+                                        json: #"{"priority":"critical","reason":"Senior partner in court at 2pm"}"#)
+        XCTAssertEqual(ok, .ok, body)
+        let updated = object(body)
+        XCTAssertEqual(updated["priority"] as? String, "critical")
+        XCTAssertNotEqual((updated["sla"] as? [String: Any])?["resolutionDueAt"] as? String, lowDue)
+        let (_, events) = try await call(.GET, "/api/v1/tickets/\(id)/events", token: admin)
+        XCTAssertTrue(events.contains("Senior partner in court"))
+        let (_, clientEvents) = try await call(.GET, "/api/v1/tickets/\(id)/events", token: office)
+        XCTAssertFalse(clientEvents.contains("Senior partner in court"), "the reason is internal")
+        let audit = try await AuditEvent.query(on: app.db).sort(\.$id, .descending).first()
+        XCTAssertEqual(audit?.action, "ticket.update")
+        XCTAssertTrue(audit?.changes.contains("critical") ?? false)
+    }
+
+    func testPendingCustomerPausesTheResolutionClock() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let id = try await raise(patel, #"{"title":"Teams camera black"}"#)["id"] as! String
+        let tech = try await token("tech1@keel.test")
+        _ = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech, json: #"{"status":"open"}"#)
+        let (_, body) = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech, json: #"{"status":"pending_customer"}"#)
+        XCTAssertEqual((object(body)["sla"] as? [String: Any])?["paused"] as? Bool, true)
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: patel, json: #"{"body":"Here is the screenshot."}"#)
+        let ticket = object(try await call(.GET, "/api/v1/tickets/\(id)", token: tech).1)
+        XCTAssertEqual(ticket["status"] as? String, "open")
+        XCTAssertEqual((ticket["sla"] as? [String: Any])?["paused"] as? Bool, false)
+    }
+
+    func testClientUsersSeeTheirOwnTicketsClientAdminsTheirOrganisations() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let okafor = try await token("s.okafor@greenlaw.example")
+        let id = try await raise(patel, #"{"title":"Mine"}"#)["id"] as! String
+        _ = try await raise(okafor, #"{"title":"Hers"}"#)
+        let status6 = try await call(.GET, "/api/v1/tickets/\(id)", token: okafor).0
+        XCTAssertEqual(status6, .notFound)
+        let mine = object(try await call(.GET, "/api/v1/tickets", token: patel).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(mine.map { $0["title"] as? String }, ["Mine"])
+        let office = try await token("office@greenlaw.example")
+        let all = object(try await call(.GET, "/api/v1/tickets", token: office).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(all.compactMap { $0["title"] as? String }), ["Mine", "Hers"])
+    }
+
+    func testSearchFindsEnglishAndChineseAndFiltersCombine() async throws {
+        let admin = try await token("admin@keel.test")
+        let wang = try await token("wang.fang@huaxin-design.example")
+        _ = try await raise(wang, #"{"title":"共享盘无法访问","body":"设计部的 NAS 共享盘打不开"}"#)
+        let patel = try await token("j.patel@greenlaw.example")
+        _ = try await raise(patel, #"{"title":"Printer on floor 2 offline","urgency":"high"}"#)
+        let chinese = object(try await call(.GET, "/api/v1/tickets?q=\("共享盘".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", token: admin).1)
+        XCTAssertEqual((chinese["items"] as? [[String: Any]])?.count, 1)
+        let english = object(try await call(.GET, "/api/v1/tickets?q=printer", token: admin).1)
+        XCTAssertEqual((english["items"] as? [[String: Any]])?.count, 1, "search ignores case")
+        let filtered = object(try await call(.GET, "/api/v1/tickets?q=printer&organizationId=\(huaxin.uuidString)", token: admin).1)
+        XCTAssertEqual((filtered["items"] as? [[String: Any]])?.count, 0)
+        let status7 = try await call(.GET, "/api/v1/tickets?status=bogus", token: admin).0
+        XCTAssertEqual(status7, .badRequest)
+        let byPriority = object(try await call(.GET, "/api/v1/tickets?priority=medium", token: admin).1)
+        XCTAssertEqual((byPriority["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String }, ["Printer on floor 2 offline"])
+    }
+
+    func testTechnicianActionsTakeMergeLinkAndTime() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let first = try await raise(patel, #"{"title":"Wi-Fi down"}"#)["id"] as! String
+        let duplicate = try await raise(patel, #"{"title":"No internet"}"#)["id"] as! String
+        let tech = try await token("tech1@keel.test")
+        let (_, taken) = try await call(.POST, "/api/v1/tickets/\(first)/take", token: tech)
+        XCTAssertEqual(object(taken)["assigneeId"] as? String, user("tech1@keel.test").uuidString)
+        // tech3 is limited to Huaxin: cannot be given a Green ticket.
+        let (bad, badBody) = try await call(.PATCH, "/api/v1/tickets/\(first)", token: tech,
+                                            json: "{\"assigneeId\":\"\(user("tech3@keel.test").uuidString)\"}")
+        XCTAssertEqual(bad, .unprocessableEntity, badBody)
+        XCTAssertEqual(errorCode(badBody), "assignee_invalid")
+        let status8 = try await call(.POST, "/api/v1/tickets/\(duplicate)/links", token: tech, json: "{\"otherId\":\"\(first)\"}").0
+        XCTAssertEqual(status8, .noContent)
+        let (merged, mergedBody) = try await call(.POST, "/api/v1/tickets/\(duplicate)/merge", token: tech, json: "{\"targetId\":\"\(first)\"}")
+        XCTAssertEqual(merged, .ok, mergedBody)
+        XCTAssertEqual(object(mergedBody)["status"] as? String, "closed")
+        XCTAssertEqual(object(mergedBody)["mergedIntoId"] as? String, first)
+        let status9 = try await call(.POST, "/api/v1/tickets/\(first)/time", token: tech, json: #"{"minutes":45,"billable":true,"note":"router reboot"}"#).0
+        XCTAssertEqual(status9, .created)
+        let status10 = try await call(.POST, "/api/v1/tickets/\(first)/time", token: tech, json: #"{"minutes":0}"#).0
+        XCTAssertEqual(status10, .unprocessableEntity)
+        let status11 = try await call(.POST, "/api/v1/tickets/\(first)/time", token: patel, json: #"{"minutes":5}"#).0
+        XCTAssertEqual(status11, .forbidden)
+        let (_, time) = try await call(.GET, "/api/v1/tickets/\(first)/time", token: tech)
+        XCTAssertEqual((object(time)["items"] as? [[String: Any]])?.first?["minutes"] as? Int, 45)
+    }
+
+    func testStaffMustNameTheOrganisationAndRequesterMustBelongToIt() async throws {
+        let admin = try await token("admin@keel.test")
+        let (missing, missingBody) = try await call(.POST, "/api/v1/tickets", token: admin, json: #"{"title":"Phone call"}"#)
+        XCTAssertEqual(missing, .unprocessableEntity)
+        XCTAssertEqual(errorCode(missingBody), "organization_required")
+        let (wrong, wrongBody) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
+            {"title":"Phone call","organizationId":"\(bloom.uuidString)","requesterId":"\(user("j.patel@greenlaw.example").uuidString)","channel":"phone"}
+            """)
+        XCTAssertEqual(wrong, .unprocessableEntity)
+        XCTAssertEqual(errorCode(wrongBody), "requester_invalid")
+        let ticket = try await raise(admin, """
+            {"title":"Till printer jammed","organizationId":"\(bloom.uuidString)","requesterId":"\(user("shop@bloom.example").uuidString)","channel":"phone"}
+            """)
+        XCTAssertEqual(ticket["channel"] as? String, "phone")
+        let shop = try await token("shop@bloom.example")
+        let status12 = try await call(.GET, "/api/v1/tickets/\(ticket["id"] as! String)", token: shop).0
+        XCTAssertEqual(status12, .ok)
+        let (channel, _) = try await call(.POST, "/api/v1/tickets", token: shop, json: #"{"title":"x","channel":"monitoring"}"#)
+        XCTAssertEqual(channel, .unprocessableEntity, "clients cannot pose as monitoring")
+    }
+}
