@@ -4,6 +4,12 @@ import Vapor
 
 // A thin entry point: read the configuration once, build the application, run a command.
 var arguments = CommandLine.arguments
+if arguments.dropFirst().first == "sla" {
+    // A pure computation: no configuration, database or server needed.
+    exit(SLACommandLine.run(Array(arguments.dropFirst()),
+                            output: { print($0) },
+                            error: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }))
+}
 let config: KeelConfig
 do {
     config = try KeelConfig.load(arguments: &arguments)

@@ -12,11 +12,11 @@ final class BadInputTests: KeelTestCase {
         ("truncated", #"{"name": "#),
         ("array", "[1,2,3]"),
         ("number", "42"),
-        ("wrong types", #"{"name": 5, "email": [], "role": {}, "timezone": true, "headcount": "many", "active": "yes", "expiresAt": 7}"#),
-        ("unknown enums", #"{"name":"X","email":"x@bloom.example","role":"superuser","defaultLanguage":"fr","timezone":"Mars/Base","language":"klingon","expiresAt":"yesterday"}"#),
+        ("wrong types", #"{"name": 5, "email": [], "role": {}, "timezone": true, "headcount": "many", "active": "yes", "expiresAt": 7, "title": 5, "status": 7, "minutes": "many", "body": [], "targetId": 3, "otherId": {}, "weekly": "always"}"#),
+        ("unknown enums", #"{"name":"X","email":"x@bloom.example","role":"superuser","defaultLanguage":"fr","timezone":"Mars/Base","language":"klingon","expiresAt":"yesterday","status":"done","impact":"galaxy","urgency":"now","priority":"meh","channel":"fax","weekly":{"funday":[]}}"#),
         ("nulls", #"{"name": null, "email": null, "password": null, "currentPassword": null}"#),
-        ("over-long", "{\"name\":\"\(String(repeating: "长", count: 5000))\",\"email\":\"\(String(repeating: "a", count: 300))@x.example\",\"address\":\"\(String(repeating: "x", count: 600))\"}"),
-        ("control characters", "{\"name\":\"bad\\u0000name\",\"email\":\"a\\u0007@b.example\"}"),
+        ("over-long", "{\"name\":\"\(String(repeating: "长", count: 5000))\",\"email\":\"\(String(repeating: "a", count: 300))@x.example\",\"address\":\"\(String(repeating: "x", count: 600))\",\"title\":\"\(String(repeating: "长", count: 300))\",\"reason\":\"\(String(repeating: "r", count: 600))\",\"body\":\"\(String(repeating: "b", count: 100_001))\"}"),
+        ("control characters", "{\"name\":\"bad\\u0000name\",\"email\":\"a\\u0007@b.example\",\"title\":\"bell\\u0007\"}"),
         ("deep nesting", String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)),
         ("empty object", "{}"),
         ("bad ids", #"{"organizationId":"not-a-uuid","technicianOrganizationIds":["nope"]}"#),
@@ -29,14 +29,19 @@ final class BadInputTests: KeelTestCase {
         person.language = nil
         try await person.save(on: app.db)
         let site = DemoData.id("site:bloom:Shop")
+        let (_, ticketBody) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
+            {"title":"Till printer","organizationId":"\(bloom.uuidString)","requesterId":"\(user("shop@bloom.example").uuidString)"}
+            """)
+        let ticket = object(ticketBody)["id"] as? String ?? ""
         let values = ["organizationID": bloom.uuidString, "userID": user("shop@bloom.example").uuidString,
-                      "siteID": site.uuidString]
+                      "siteID": site.uuidString, "ticketID": ticket, "calendarID": DemoData.id("calendar:green").uuidString]
         let writes = app.apiDocument.operations.filter { ($0.method == .POST || $0.method == .PATCH) && $0.requestSchema != nil }
         XCTAssertGreaterThanOrEqual(writes.count, 9)
         let before = try await snapshot()
         for operation in writes {
             var path = operation.path
             for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+            XCTAssertFalse(path.contains("{"), "no id for \(operation.path): add one to this test")
             let caller = operation.path.hasSuffix("/session") ? nil : admin
             for (label, body) in Self.badBodies {
                 for language in ["en", "zh-CN"] {
@@ -92,6 +97,8 @@ final class BadInputTests: KeelTestCase {
 
     private func snapshot() async throws -> [Int] {
         [try await count(Organization.self), try await count(User.self), try await count(Site.self),
-         try await count(ApiToken.self), try await count(AuditEvent.self), try await count(TechnicianAssignment.self)]
+         try await count(ApiToken.self), try await count(AuditEvent.self), try await count(TechnicianAssignment.self),
+         try await count(Ticket.self), try await count(TicketComment.self), try await count(TicketEvent.self),
+         try await count(TimeEntry.self), try await count(TicketLink.self), try await count(BusinessCalendarRecord.self)]
     }
 }

@@ -44,7 +44,8 @@ final class TenantIsolationTests: KeelTestCase {
         let foreignIDs = [foreignOrganization.uuidString, foreignPerson.uuidString, site.uuidString, foreignTokenID.uuidString,
                           foreignTicket.uuidString]
         let values = ["organizationID": foreignOrganization.uuidString, "userID": foreignPerson.uuidString,
-                      "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString, "ticketID": foreignTicket.uuidString]
+                      "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString, "ticketID": foreignTicket.uuidString,
+                      "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
              "password":"a-long-probe-passphrase","defaultLanguage":"en","timezone":"UTC","active":false,

@@ -41,6 +41,7 @@ extension Application {
         TokenAPI.register(api)
         AuditQuery.register(api)
         TicketAPI.register(api)
+        CalendarAPI.register(api)
         apiDocument = document
 
         AuthController.register(self)

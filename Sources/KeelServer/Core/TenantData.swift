@@ -48,6 +48,24 @@ struct TenantData {
         return query
     }
 
+    /// Calendars of organisations in scope; the provider-wide default is for provider staff.
+    func calendars() -> QueryBuilder<BusinessCalendarRecord> {
+        let query = BusinessCalendarRecord.query(on: db)
+        switch (scope.restriction, seesProviderStaff) {
+        case (nil, true): break
+        case (nil, false): query.filter(\.$organizationID != nil)
+        case (let ids?, true):
+            query.group(.or) { $0.filter(\.$organizationID ~~ Array(ids)).filter(\.$organizationID == nil) }
+        case (let ids?, false): query.filter(\.$organizationID ~~ Array(ids))
+        }
+        return query
+    }
+
+    func calendar(_ id: UUID?) async throws -> BusinessCalendarRecord {
+        guard let id, let found = try await calendars().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
     /// History entries; internal ones (priority reasons, assignment) only for provider staff.
     func events(of ticketID: UUID) -> QueryBuilder<TicketEvent> {
         let query = TicketEvent.query(on: db).filter(\.$ticket.$id == ticketID)

@@ -37,6 +37,27 @@ enum DemoData {
         Person(email: "shop@bloom.example", name: "Tom Hughes", role: "client_user", organization: "bloom", language: nil),
     ]
 
+    /// Office hours of two clients: England and Wales bank holidays; China's public holidays
+    /// with their make-up working days (调休). Bloom uses the default calendar.
+    static let calendars: [(String, String)] = [
+        ("green", #"""
+        {"name":"Green & Co, London","timezone":"Europe/London",
+         "weekly":{"mon":[["09:00","17:30"]],"tue":[["09:00","17:30"]],"wed":[["09:00","17:30"]],"thu":[["09:00","17:30"]],
+                   "fri":[["09:00","17:30"]],"sat":[],"sun":[]},
+         "holidays":["2026-08-31","2026-12-25","2026-12-28","2027-01-01","2027-03-26","2027-03-29","2027-05-03","2027-05-31","2027-08-30"],
+         "workdays":[]}
+        """#),
+        ("huaxin", #"""
+        {"name":"华信设计 上海","timezone":"Asia/Shanghai",
+         "weekly":{"mon":[["09:00","12:00"],["13:00","18:00"]],"tue":[["09:00","12:00"],["13:00","18:00"]],
+                   "wed":[["09:00","12:00"],["13:00","18:00"]],"thu":[["09:00","12:00"],["13:00","18:00"]],
+                   "fri":[["09:00","12:00"],["13:00","18:00"]],"sat":[],"sun":[]},
+         "holidays":["2026-10-01","2026-10-02","2026-10-05","2026-10-06","2026-10-07","2027-01-01",
+                     "2027-02-05","2027-02-08","2027-02-09","2027-02-10","2027-02-11"],
+         "workdays":["2026-09-27","2026-10-10","2027-02-20"]}
+        """#),
+    ]
+
     static func id(_ name: String) -> UUID {
         var bytes = Array(SHA256.hash(data: Data("keel-demo:\(name)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
@@ -91,6 +112,14 @@ enum DemoData {
                 changes.created(["email": person.email, "name": person.name, "role": person.role])
                 try await AuditLog.append(on: db, actor: actor, organizationID: user.$organization.id, action: "user.create",
                                           entityType: "user", entityID: user.id?.uuidString.lowercased(), changes: changes)
+            }
+            for (key, definition) in calendars {
+                let calendar = BusinessCalendarRecord()
+                calendar.id = id("calendar:\(key)")
+                calendar.organizationID = id("org:\(key)")
+                calendar.name = key
+                calendar.definition = definition
+                try await calendar.create(on: db)
             }
             // The Chinese-speaking technician looks after the Shanghai client only.
             try await TechnicianAssignment(userID: id("user:tech3@keel.test"), organizationID: id("org:huaxin")).create(on: db)
