@@ -17,6 +17,8 @@ class KeelTestCase: XCTestCase {
     var app: Application!
     var dataDirectory: String!
     static let password = "demo-password-for-tests"
+    /// The demo's year of tickets is loaded only by the tests that need it (it takes a moment).
+    var loadsDemoTickets: Bool { false }
 
     override func setUp() async throws {
         try await super.setUp()
@@ -40,7 +42,7 @@ class KeelTestCase: XCTestCase {
             try await sql.raw("CREATE SCHEMA public").run()
         }
         try await app.prepareKeel()
-        try await DemoData.load(into: app, password: Self.password)
+        try await DemoData.load(into: app, password: Self.password, tickets: loadsDemoTickets)
     }
 
     override func tearDown() async throws {

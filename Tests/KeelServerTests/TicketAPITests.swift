@@ -207,3 +207,34 @@ final class TicketAPITests: KeelTestCase {
         XCTAssertEqual(channel, .unprocessableEntity, "clients cannot pose as monitoring")
     }
 }
+
+final class SLATickerTests: KeelTestCase {
+    func testTheTickerRecordsABreachOnceEvenAfterDowntime() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let (_, body) = try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"Server room too hot","impact":"organization","urgency":"high"}"#)
+        let id = UUID(uuidString: object(body)["id"] as! String)!
+        var ticket = try await Ticket.find(id, on: app.db)!
+        XCTAssertEqual(ticket.slaState, "ok")
+        let checkAt = try XCTUnwrap(ticket.slaCheckAt, "a critical ticket has a next SLA instant")
+        // Nothing is due yet.
+        let nothing = try await SLATicker.tick(app, now: Date())
+        XCTAssertEqual(nothing, 0)
+        // As if the server had been down for a week: one round catches up.
+        let later = checkAt.addingTimeInterval(7 * 86_400)
+        let caughtUp = try await SLATicker.tick(app, now: later)
+        XCTAssertEqual(caughtUp, 1)
+        ticket = try await Ticket.find(id, on: app.db)!
+        XCTAssertEqual(ticket.slaState, "breached")
+        let facts = try await SLAFact.query(on: app.db).filter(\.$ticket.$id == id).all()
+        XCTAssertTrue(facts.contains { $0.kind == "breach" && $0.clock == "firstResponse" })
+        XCTAssertTrue(facts.contains { $0.kind == "warning" })
+        // Another round adds nothing: each fact is stored once.
+        _ = try await SLATicker.tick(app, now: later.addingTimeInterval(60))
+        let again = try await SLAFact.query(on: app.db).filter(\.$ticket.$id == id).count()
+        XCTAssertEqual(again, facts.count)
+        // The list filter finds it.
+        let admin = try await token("admin@keel.test")
+        let (_, list) = try await call(.GET, "/api/v1/tickets?sla=breached", token: admin)
+        XCTAssertEqual((object(list)["items"] as? [[String: Any]])?.count, 1)
+    }
+}

@@ -197,8 +197,14 @@ public struct BusinessCalendar: Sendable, Hashable, Codable, CustomStringConvert
         } catch let error as CalendarError {
             throw error
         } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.localizedDescription
-            throw .invalidJSON(underlying ?? context.debugDescription)
+            // JSONDecoder's message carries no position on every platform; JSONSerialization's does.
+            var detail = context.debugDescription
+            do {
+                _ = try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+            } catch {
+                if let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String { detail = text }
+            }
+            throw .invalidJSON(detail)
         } catch {
             throw .invalidJSON(String(describing: error))
         }

@@ -70,6 +70,9 @@ final class CalendarEngine: Sendable {
     static let maxEmptyDays = 366 * 30
     /// Instants further than this from 1970 (about 300,000 years) are not walked.
     static let instantLimit = 1e13
+    /// A walk looks at most this far ahead (about 1,000 years); a target not reached by then
+    /// is never reached. This keeps absurd inputs (a target of `Int.max` seconds) from hanging.
+    static let horizon = 3.2e10
 
     init(zone: ZoneTable, weekly: [[BusinessRange]], holidays: [Holiday], workdays: [CivilDate]) {
         self.zone = zone
@@ -280,10 +283,13 @@ final class CalendarEngine: Sendable {
     /// `.infinity` when the calendar never has that much business time.
     func add(_ seconds: Double, to s: Double, pauses: [Span]) -> Double {
         guard seconds > 0, s.isFinite, abs(s) < CalendarEngine.instantLimit else { return s }
+        guard seconds < CalendarEngine.horizon else { return .infinity }
         if alwaysOpen { return CalendarEngine.wallAdd(seconds, to: s, pauses: pauses) }
         var w = walk(from: s)
         var remaining = seconds
+        let horizon = s + CalendarEngine.horizon
         while next(&w, pauses) {
+            if w.lo > horizon { return .infinity }
             let length = w.hi - w.lo
             if remaining <= length { return w.lo + remaining }
             remaining -= length
@@ -294,7 +300,7 @@ final class CalendarEngine: Sendable {
     /// Unpaused business seconds in `s ..< e`.
     func duration(from s: Double, to e: Double, pauses: [Span]) -> Double {
         guard e > s, s.isFinite, abs(s) < CalendarEngine.instantLimit else { return 0 }
-        let e = min(e, CalendarEngine.instantLimit)
+        let e = min(e, s + CalendarEngine.horizon)
         if alwaysOpen { return CalendarEngine.wallDuration(from: s, to: e, pauses: pauses) }
         var w = walk(from: s)
         var total = 0.0
@@ -349,6 +355,7 @@ final class CalendarEngine: Sendable {
     /// is shorter than k).
     func businessDaysDue(from s: Double, days: Int, endOfDay: Bool) -> Double {
         guard days > 0, s.isFinite, abs(s) < CalendarEngine.instantLimit else { return s }
+        guard days <= 366 * 1000 else { return .infinity }
         var c = cursor(at: Int(s.rounded(.down)))
         var found = false
         while advance(&c) {
@@ -372,7 +379,9 @@ final class CalendarEngine: Sendable {
         var counted = 0
         var consumed = 0.0
         var lastEnd = Double.infinity
+        let horizon = s + CalendarEngine.horizon
         while advance(&c) {
+            if Double(c.lo) > horizon { return .infinity }
             if c.intervalDay > lastDay {
                 if counted == days { return lastEnd }
                 lastDay = c.intervalDay

@@ -16,6 +16,7 @@ extension Application {
         try await prepareKeel()
         let config = keel
         _ = try Secrets.loadOrCreateKey(at: config.secretKeyFile ?? (config.dataDirectory as NSString).appendingPathComponent("secret.key"))
+        lifecycle.use(SLATicker())
         let url = config.publicBaseURL
         if config.demo {
             let password = config.demoPassword ?? DemoData.defaultPassword

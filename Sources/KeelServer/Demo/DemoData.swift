@@ -68,7 +68,7 @@ enum DemoData {
 
     /// Loads the data set unless it is already there. Returns whether it loaded.
     @discardableResult
-    static func load(into app: Application, password: String) async throws -> Bool {
+    static func load(into app: Application, password: String, tickets: Bool = true, now: Date = Date()) async throws -> Bool {
         if try await User.query(on: app.db).filter(\.$email == adminEmail).first() != nil { return false }
         let hash = try await app.passwordHasher.hash(password)
         let actor = AuditActor(userID: nil, label: "demo", via: "system", credentialID: nil, address: nil)
@@ -123,6 +123,9 @@ enum DemoData {
             }
             // The Chinese-speaking technician looks after the Shanghai client only.
             try await TechnicianAssignment(userID: id("user:tech3@keel.test"), organizationID: id("org:huaxin")).create(on: db)
+            if tickets {
+                try await DemoTickets.load(on: db, now: now, organizations: [("green", false, 260), ("huaxin", true, 320), ("bloom", false, 40)])
+            }
         }
         return true
     }
