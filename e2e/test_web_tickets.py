@@ -14,7 +14,8 @@ import uuid
 
 import pytest
 import requests
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                        TimeoutException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
@@ -68,9 +69,10 @@ def wait_until(driver: WebDriver, condition, what: str, timeout: float = WAIT):
     """`wait(driver).until(condition)`, failing with `what` and where the browser is."""
     try:
         return wait(driver, timeout).until(condition)
-    except Exception as e:  # noqa: BLE001 - a timeout, reported with context
-        pytest.fail(f"timed out waiting for {what} (browser at {driver.current_url}): "
-                    f"{type(e).__name__}")
+    except TimeoutException:
+        pass
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what} "
+                f"(browser at {driver.current_url})")
 
 
 def tag() -> str:

@@ -45,6 +45,7 @@ final class TenantIsolationTests: KeelTestCase {
                           foreignTicket.uuidString]
         let values = ["organizationID": foreignOrganization.uuidString, "userID": foreignPerson.uuidString,
                       "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString, "ticketID": foreignTicket.uuidString,
+                      "notificationID": try await InAppNotification.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -86,6 +87,7 @@ final class TenantIsolationTests: KeelTestCase {
         XCTAssertEqual(status, .created, body)
         let id = UUID(uuidString: object(body)["id"] as? String ?? "")!
         _ = try await call(.POST, "/api/v1/tickets/\(id.uuidString)/comments", token: admin, json: #"{"body":"secret internal","internal":true}"#)
+        _ = try await call(.POST, "/api/v1/tickets/\(id.uuidString)/comments", token: admin, json: #"{"body":"public answer"}"#)
         return id
     }
 }

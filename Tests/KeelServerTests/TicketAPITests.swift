@@ -238,3 +238,38 @@ final class SLATickerTests: KeelTestCase {
         XCTAssertEqual((object(list)["items"] as? [[String: Any]])?.count, 1)
     }
 }
+
+final class NotificationTests: KeelTestCase {
+    func testAssignmentRepliesAndBreachesRingTheRightBells() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let (_, body) = try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"Phones dead","impact":"organization","urgency":"high"}"#)
+        let id = object(body)["id"] as! String
+        let admin = try await token("admin@keel.test")
+        _ = try await call(.PATCH, "/api/v1/tickets/\(id)", token: admin, json: "{\"assigneeId\":\"\(user("tech2@keel.test").uuidString)\"}")
+        let tech2 = try await token("tech2@keel.test")
+        var (_, list) = try await call(.GET, "/api/v1/notifications?unread=true", token: tech2)
+        var items = object(list)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(items.map { $0["kind"] as? String }, ["assigned"])
+        XCTAssertTrue((items.first?["text"] as? String ?? "").contains("Phones dead"))
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech2, json: #"{"body":"Calling the carrier now."}"#)
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech2, json: #"{"body":"carrier ref 123","internal":true}"#)
+        (_, list) = try await call(.GET, "/api/v1/notifications", token: patel, headers: [("Accept-Language", "zh-CN")])
+        items = object(list)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(items.map { $0["kind"] as? String }, ["reply"], "one bell for the public reply, none for the note")
+        XCTAssertTrue((items.first?["text"] as? String ?? "").contains("新回复"), "in the reader's language")
+        // A breach reaches the assignee and the provider admins.
+        let ticket = try await Ticket.find(UUID(uuidString: id)!, on: app.db)!
+        _ = try await SLATicker.tick(app, now: (ticket.resolutionDueAt ?? Date()).addingTimeInterval(86_400 * 30))
+        (_, list) = try await call(.GET, "/api/v1/notifications", token: admin)
+        XCTAssertTrue((object(list)["items"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "sla_breach" })
+        // Marking read is the reader's own business: another person's notification is a 404.
+        let mine = (object(try await call(.GET, "/api/v1/notifications", token: tech2).1)["items"] as? [[String: Any]] ?? [])
+        let noteID = mine.first?["id"] as? String ?? ""
+        let foreign = try await call(.POST, "/api/v1/notifications/\(noteID)/read", token: patel).0
+        XCTAssertEqual(foreign, .notFound)
+        let own = try await call(.POST, "/api/v1/notifications/\(noteID)/read", token: tech2).0
+        XCTAssertEqual(own, .noContent)
+        let unread = object(try await call(.GET, "/api/v1/notifications?unread=true", token: tech2).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertFalse(unread.contains { $0["id"] as? String == noteID })
+    }
+}

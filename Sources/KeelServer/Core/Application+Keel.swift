@@ -18,6 +18,7 @@ extension Application {
         migrations.add(CreateIdentity())
         migrations.add(CreateAudit())
         migrations.add(CreateTickets())
+        migrations.add(CreateNotifications())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -42,6 +43,7 @@ extension Application {
         AuditQuery.register(api)
         TicketAPI.register(api)
         CalendarAPI.register(api)
+        NotificationAPI.register(api)
         apiDocument = document
 
         AuthController.register(self)
@@ -52,6 +54,7 @@ extension Application {
         TicketController.register(self)
         TicketPages.register(self)
         BoardController.register(self)
+        NotificationController.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

@@ -77,6 +77,10 @@ struct SLAEngine: Sendable {
             fact.dueAt = event.dueAt
             fact.at = event.at
             try await fact.create(on: db)
+            // Escalation: the assignee hears of a warning; a breach also goes to the provider admins.
+            var people: [UUID?] = [ticket.$assignee.id]
+            if event.kind == .breach { people += try await Notifier.providerAdmins(on: db).map { Optional($0) } }
+            try await Notifier.notify(people, about: ticket, kind: "sla_\(event.kind.rawValue)", except: nil, on: db, at: now)
         }
     }
 

@@ -154,7 +154,12 @@ struct TicketService {
         }
         guard !changes.isEmpty else { return ticket }
         ticket.updatedAt = now
-        try await save(ticket, changes: changes, history: history, action: "ticket.update", now: now)
+        var notify: [(users: [UUID?], kind: String)] = []
+        if history.contains(where: { $0.kind == "assigned" }) { notify.append(([ticket.$assignee.id], "assigned")) }
+        if history.contains(where: { $0.kind == "status" && $0.to == TicketStatus.resolved.rawValue }) {
+            notify.append(([ticket.$requester.id], "resolved"))
+        }
+        try await save(ticket, changes: changes, history: history, action: "ticket.update", now: now, notify: notify)
         return ticket
     }
 
@@ -193,8 +198,11 @@ struct TicketService {
         changes.created(["internal": String(internalNote), "length": String(body.count)])
         if ticket.status != status.rawValue { changes.record("status", before: status.rawValue, after: ticket.status) }
         ticket.updatedAt = now
+        var notify: [(users: [UUID?], kind: String)] = []
+        if isStaff && !internalNote { notify.append(([ticket.$requester.id], "reply")) }
+        if !isStaff { notify.append(([ticket.$assignee.id], "customer_reply")) }
         try await save(ticket, changes: changes, history: history, action: internalNote ? "ticket.note" : "ticket.reply",
-                       now: now, extra: comment)
+                       now: now, extra: comment, notify: notify)
         return comment
     }
 
@@ -273,7 +281,8 @@ struct TicketService {
 
     private func save(_ ticket: Ticket, changes: ChangeSet,
                       history: [(kind: String, from: String?, to: String?, reason: String?, isPublic: Bool)],
-                      action: String, now: Date, extra: TicketComment? = nil) async throws {
+                      action: String, now: Date, extra: TicketComment? = nil,
+                      notify: [(users: [UUID?], kind: String)] = []) async throws {
         let actor = context.actor
         let engine = request.application.sla
         let audit = changes
@@ -285,6 +294,9 @@ struct TicketService {
                                                reason: entry.reason, actor: actor.userID, isPublic: entry.isPublic, at: now)
             }
             try await engine.recompute(ticket, on: db, now: now)
+            for note in notify {
+                try await Notifier.notify(note.users, about: ticket, kind: note.kind, except: actor.userID, on: db, at: now)
+            }
             try await AuditLog.append(on: db, actor: actor, organizationID: ticket.$organization.id, action: action,
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
         }

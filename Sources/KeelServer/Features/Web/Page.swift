@@ -1,6 +1,7 @@
 import Foundation
 import KeelDomain
 import Leaf
+import Fluent
 import Vapor
 
 /// What every page's layout needs: language, the person, navigation rights, CSRF token.
@@ -17,6 +18,7 @@ struct PageMeta: Encodable {
     let flashError: String?
     let flashInfo: String?
     let version: String
+    let unread: Int
 }
 
 struct Page<Data: Encodable>: Encodable {
@@ -25,7 +27,7 @@ struct Page<Data: Encodable>: Encodable {
 }
 
 extension Request {
-    func pageMeta(error: String? = nil, info: String? = nil) -> PageMeta {
+    func pageMeta(error: String? = nil, info: String? = nil, unread: Int = 0) -> PageMeta {
         let context = self.context
         return PageMeta(
             lang: language.rawValue,
@@ -41,12 +43,16 @@ extension Request {
             flashInfo: info ?? query[String.self, at: "notice"].flatMap { key in
                 ["created", "saved", "password_changed", "revoked", "signed_out"].contains(key) ? t("notice.\(key)") : nil
             },
-            version: KeelVersion.current)
+            version: KeelVersion.current, unread: unread)
     }
 
     func renderPage<D: Encodable>(_ template: String, status: HTTPStatus = .ok, data: D,
                                   error: String? = nil) async throws -> Response {
-        let view = try await self.view.render(template, Page(meta: pageMeta(error: error), data: data))
+        var unread = 0
+        if let context {
+            unread = try await InAppNotification.query(on: db).filter(\.$user.$id == context.user.id).filter(\.$readAt == nil).count()
+        }
+        let view = try await self.view.render(template, Page(meta: pageMeta(error: error, unread: unread), data: data))
         let response = try await view.encodeResponse(for: self)
         response.status = status
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")

@@ -1,0 +1,19 @@
+import Fluent
+import Foundation
+
+/// An in-app notification (the bell). `kind` names a catalog key `notification.<kind>`;
+/// `ticketNumber` and `title` fill it, so the text follows the reader's language.
+final class InAppNotification: Model, @unchecked Sendable {
+    static let schema = "notifications"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: User
+    @OptionalParent(key: "ticket_id") var ticket: Ticket?
+    @Field(key: "kind") var kind: String
+    @Field(key: "ticket_number") var ticketNumber: Int
+    @Field(key: "title") var title: String
+    @OptionalField(key: "read_at") var readAt: Date?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Who hears about what. Called inside the write transaction of the change, as an
+/// explicit step of the use case; never notifies the person who made the change.
+enum Notifier {
+    static func notify(_ userIDs: [UUID?], about ticket: Ticket, kind: String, except actor: UUID?, on db: any Database, at: Date) async throws {
+        var seen = Set<UUID>()
+        for case let userID? in userIDs where userID != actor && seen.insert(userID).inserted {
+            let note = InAppNotification()
+            note.$user.id = userID
+            note.$ticket.id = ticket.id
+            note.kind = kind
+            note.ticketNumber = ticket.number
+            note.title = String(ticket.title.prefix(200))
+            note.createdAt = at
+            try await note.create(on: db)
+        }
+    }
+
+    /// Provider admins, for escalations.
+    static func providerAdmins(on db: any Database) async throws -> [UUID] {
+        try await User.query(on: db).filter(\.$role == "provider_admin").filter(\.$active == true).all().compactMap(\.id)
+    }
+}
+
+struct NotificationOut: Content {
+    let id: UUID
+    let kind: String
+    let text: String
+    let ticketId: UUID?
+    let ticketNumber: Int
+    let read: Bool
+    let createdAt: Date
+}
+
+enum NotificationAPI {
+    static func register(_ api: API) {
+        api.on(.GET, "notifications", "The caller's notifications, newest first", tag: "notifications", response: "NotificationList") { req in
+            let context = try req.requireContext()
+            let list = try ListQuery(req)
+            let query = InAppNotification.query(on: req.db).filter(\.$user.$id == context.user.id)
+            if req.query[String.self, at: "unread"] == "true" { query.filter(\.$readAt == nil) }
+            let (items, next) = try await list.page(query)
+            return ListPage(items: items.map { out($0, req) }, nextCursor: next)
+        }
+        api.on(.POST, "notifications/{notificationID}/read", "Mark one notification read", tag: "notifications", status: 204) { req in
+            try await NotificationReads.markRead(try req.idParameter("notificationID"), req)
+            return HTTPStatus.noContent
+        }
+        api.on(.POST, "notifications/read-all", "Mark all read", tag: "notifications", status: 204) { req in
+            try await NotificationReads.markAllRead(req)
+            return HTTPStatus.noContent
+        }
+    }
+
+    static func out(_ note: InAppNotification, _ req: Request) -> NotificationOut {
+        NotificationOut(id: note.id!, kind: note.kind,
+                        text: req.t("notification.\(note.kind)", ["number": String(note.ticketNumber), "title": note.title]),
+                        ticketId: note.$ticket.id, ticketNumber: note.ticketNumber, read: note.readAt != nil, createdAt: note.createdAt)
+    }
+}
+
+/// Read markers, shared by the API and the pages; audited like every other change.
+enum NotificationReads {
+    @discardableResult
+    static func markRead(_ id: UUID, _ req: Request) async throws -> InAppNotification {
+        let context = try req.requireContext()
+        guard let note = try await InAppNotification.query(on: req.db).filter(\.$id == id)
+            .filter(\.$user.$id == context.user.id).first() else { throw KeelError.notFound }
+        guard note.readAt == nil else { return note }
+        note.readAt = Date()
+        var changes = ChangeSet()
+        changes.record("readAt", before: nil, after: RFC3339Text.format(note.readAt!))
+        let audit = changes
+        try await req.application.write { db in
+            try await note.save(on: db)
+            try await AuditLog.append(on: db, actor: context.actor, organizationID: context.user.organizationID,
+                                      action: "notification.read", entityType: "notification",
+                                      entityID: note.id?.uuidString.lowercased(), changes: audit)
+        }
+        return note
+    }
+
+    static func markAllRead(_ req: Request) async throws {
+        let context = try req.requireContext()
+        let now = Date()
+        try await req.application.write { db in
+            let unread = try await InAppNotification.query(on: db).filter(\.$user.$id == context.user.id).filter(\.$readAt == nil).count()
+            guard unread > 0 else { return }
+            try await InAppNotification.query(on: db).filter(\.$user.$id == context.user.id).filter(\.$readAt == nil)
+                .set(\.$readAt, to: now).update()
+            var changes = ChangeSet()
+            changes.record("readAt", before: nil, after: "\(unread)")
+            try await AuditLog.append(on: db, actor: context.actor, organizationID: context.user.organizationID,
+                                      action: "notification.read_all", entityType: "user",
+                                      entityID: context.user.id.uuidString.lowercased(), changes: changes)
+        }
+    }
+}
