@@ -203,6 +203,12 @@ def search_tickets(driver: WebDriver, query: str) -> None:
     wait_until(driver, lambda d: urllib.parse.parse_qs(
         urllib.parse.urlsplit(d.current_url).query).get("q") == [query],
         f"/tickets?q={query}")
+    # The list, or an error page: say what the server objected to rather than time out.
+    wait_until(driver, lambda d: d.find_elements(By.ID, "tickets")
+               or d.find_elements(By.CSS_SELECTOR, ".flash-error"), "table#tickets")
+    errors = [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, ".flash-error")]
+    assert not errors, (f"searching with the filter form failed at {driver.current_url}: "
+                        f"{errors}")
     by_id(driver, "tickets")
 
 

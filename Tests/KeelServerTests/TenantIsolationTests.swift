@@ -46,6 +46,7 @@ final class TenantIsolationTests: KeelTestCase {
         let values = ["organizationID": foreignOrganization.uuidString, "userID": foreignPerson.uuidString,
                       "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString, "ticketID": foreignTicket.uuidString,
                       "notificationID": try await InAppNotification.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
+                      "attachmentID": try await TicketAttachment.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -88,6 +89,9 @@ final class TenantIsolationTests: KeelTestCase {
         let id = UUID(uuidString: object(body)["id"] as? String ?? "")!
         _ = try await call(.POST, "/api/v1/tickets/\(id.uuidString)/comments", token: admin, json: #"{"body":"secret internal","internal":true}"#)
         _ = try await call(.POST, "/api/v1/tickets/\(id.uuidString)/comments", token: admin, json: #"{"body":"public answer"}"#)
+        let (uploaded, _) = try await upload("/api/v1/tickets/\(id.uuidString)/attachments", token: admin, fileName: "secret.txt",
+                                             contentType: "text/plain", data: Data("secret".utf8))
+        XCTAssertEqual(uploaded, .created)
         return id
     }
 }

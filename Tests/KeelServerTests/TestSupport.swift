@@ -19,6 +19,8 @@ class KeelTestCase: XCTestCase {
     static let password = "demo-password-for-tests"
     /// The demo's year of tickets is loaded only by the tests that need it (it takes a moment).
     var loadsDemoTickets: Bool { false }
+    /// A test class may adjust the configuration before the application starts.
+    func adjust(_ config: inout KeelConfig) {}
 
     override func setUp() async throws {
         try await super.setUp()
@@ -34,6 +36,7 @@ class KeelTestCase: XCTestCase {
             }
             config.databaseURL = url
         }
+        adjust(&config)
         app = try await Application.make(.testing)
         try app.configureKeel(config)
         if config.usesPostgres {
@@ -83,6 +86,30 @@ class KeelTestCase: XCTestCase {
             body = res.body.string
         })
         return (status, body)
+    }
+
+    /// Uploads one file as multipart/form-data; returns status and body.
+    func upload(_ path: String, token: String, fileName: String, contentType: String = "image/png", data: Data,
+                fields: [String: String] = [:]) async throws -> (HTTPStatus, String) {
+        let boundary = "keel-test-\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8))
+        body.append(data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var status: HTTPStatus = .internalServerError
+        var text = ""
+        try await app.test(.POST, path, beforeRequest: { req in
+            req.headers.bearerAuthorization = BearerAuthorization(token: token)
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = ByteBuffer(data: body)
+        }, afterResponse: { res async in
+            status = res.status
+            text = res.body.string
+        })
+        return (status, text)
     }
 
     func object(_ text: String) -> [String: Any] {

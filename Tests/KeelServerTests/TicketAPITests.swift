@@ -273,3 +273,59 @@ final class NotificationTests: KeelTestCase {
         XCTAssertFalse(unread.contains { $0["id"] as? String == noteID })
     }
 }
+
+final class AttachmentTests: KeelTestCase {
+    override func adjust(_ config: inout KeelConfig) {
+        config.attachmentMaxBytes = 64 << 10   // the limit is configurable; a small one keeps the test quick
+    }
+
+    func testUploadKeepsTheUTF8NameAndOnlyPermittedPeopleDownload() async throws {
+        let wang = try await token("wang.fang@huaxin-design.example")
+        let (_, created) = try await call(.POST, "/api/v1/tickets", token: wang, json: #"{"title":"软件报错"}"#)
+        let id = object(created)["id"] as! String
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 1000))
+        let (status, body) = try await upload("/api/v1/tickets/\(id)/attachments", token: wang, fileName: "错误截图.png", data: png)
+        XCTAssertEqual(status, .created, body)
+        let attachment = object(body)
+        XCTAssertEqual(attachment["fileName"] as? String, "错误截图.png")
+        XCTAssertEqual(attachment["size"] as? Int, png.count)
+        let attachmentID = attachment["id"] as! String
+        // Stored once by content under the data directory.
+        let sha = attachment["sha256"] as! String
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dataDirectory!)/attachments/\(sha.prefix(2))/\(sha)"))
+        try await app.test(.GET, "/api/v1/attachments/\(attachmentID)", beforeRequest: { req in
+            req.headers.bearerAuthorization = BearerAuthorization(token: wang)
+        }, afterResponse: { res async in
+            XCTAssertEqual(res.status, .ok)
+            XCTAssertEqual(res.body.readableBytes, png.count)
+            let disposition = res.headers.first(name: .contentDisposition) ?? ""
+            XCTAssertTrue(disposition.contains("filename*=UTF-8''%E9%94%99%E8%AF%AF%E6%88%AA%E5%9B%BE.png"), disposition)
+        })
+        // Another organisation's person cannot fetch it, nor list the ticket's files.
+        let patel = try await token("j.patel@greenlaw.example")
+        let foreignDownload = try await call(.GET, "/api/v1/attachments/\(attachmentID)", token: patel).0
+        XCTAssertEqual(foreignDownload, .notFound)
+        let foreignList = try await call(.GET, "/api/v1/tickets/\(id)/attachments", token: patel).0
+        XCTAssertEqual(foreignList, .notFound)
+        // An internal attachment from staff is invisible to the client.
+        let tech3 = try await token("tech3@keel.test")
+        let (internalStatus, internalBody) = try await upload("/api/v1/tickets/\(id)/attachments", token: tech3, fileName: "router-log.txt",
+                                                              contentType: "text/plain", data: Data("debug".utf8), fields: ["internal": "true"])
+        XCTAssertEqual(internalStatus, .created)
+        let internalID = object(internalBody)["id"] as! String
+        let clientList = object(try await call(.GET, "/api/v1/tickets/\(id)/attachments", token: wang).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(clientList.count, 1)
+        let hidden = try await call(.GET, "/api/v1/attachments/\(internalID)", token: wang).0
+        XCTAssertEqual(hidden, .notFound)
+        // Clients cannot upload internal files; empty and oversized files are refused.
+        let (clientInternal, _) = try await upload("/api/v1/tickets/\(id)/attachments", token: wang, fileName: "a.txt", data: Data("x".utf8), fields: ["internal": "true"])
+        XCTAssertEqual(clientInternal, .unprocessableEntity)
+        let (empty, emptyBody) = try await upload("/api/v1/tickets/\(id)/attachments", token: wang, fileName: "a.txt", data: Data())
+        XCTAssertEqual(empty, .unprocessableEntity)
+        XCTAssertEqual(errorCode(emptyBody), "file_empty")
+        let (huge, _) = try await upload("/api/v1/tickets/\(id)/attachments", token: wang, fileName: "big.bin", data: Data(count: (64 << 10) + 1))
+        XCTAssertEqual(huge, .payloadTooLarge)
+        XCTAssertEqual(AttachmentService.sanitized("../../etc/passwd"), "passwd")
+        XCTAssertEqual(AttachmentService.sanitized("C:\\Users\\王芳\\报告.docx"), "报告.docx")
+    }
+}

@@ -11,6 +11,7 @@ final class APIDocument: Sendable {
         let summary: String
         let tag: String
         let requestSchema: String?
+        let requestContentType: String
         let responseSchema: String?
         let status: Int
         let authenticated: Bool
@@ -39,7 +40,7 @@ final class APIDocument: Sendable {
             if !allParameters.isEmpty { entry["parameters"] = allParameters }
             if let body = op.requestSchema {
                 entry["requestBody"] = ["required": true,
-                                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+                                        "content": [op.requestContentType: ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
             }
             var responses: [String: Any] = [:]
             if let schema = op.responseSchema {
@@ -74,15 +75,20 @@ struct API {
 
     func on<R: AsyncResponseEncodable>(
         _ method: HTTPMethod, _ path: String, _ summary: String, tag: String, body: String? = nil,
+        bodyType: String = "application/json", maxBody: Int? = nil,
         response: String? = nil, status: Int = 200, authenticated: Bool = true,
         handler: @escaping @Sendable (Request) async throws -> R
     ) {
         let components = path.split(separator: "/").map { piece -> PathComponent in
             piece.hasPrefix("{") ? .parameter(String(piece.dropFirst().dropLast())) : .constant(String(piece))
         }
-        routes.on(method, components, use: handler)
+        if let maxBody {
+            routes.on(method, components, body: .collect(maxSize: ByteCount(integerLiteral: maxBody)), use: handler)
+        } else {
+            routes.on(method, components, use: handler)
+        }
         document.add(.init(method: method, path: "/api/v1/" + path, summary: summary, tag: tag, requestSchema: body,
-                           responseSchema: response, status: status, authenticated: authenticated))
+                           requestContentType: bodyType, responseSchema: response, status: status, authenticated: authenticated))
     }
 }
 

@@ -19,6 +19,7 @@ extension Application {
         migrations.add(CreateAudit())
         migrations.add(CreateTickets())
         migrations.add(CreateNotifications())
+        migrations.add(CreateAttachments())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -44,6 +45,7 @@ extension Application {
         TicketAPI.register(api)
         CalendarAPI.register(api)
         NotificationAPI.register(api)
+        AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 
         AuthController.register(self)
@@ -52,7 +54,7 @@ extension Application {
         OrganizationController.registerSites(self)
         UserController.register(self)
         TicketController.register(self)
-        TicketPages.register(self)
+        TicketPages.register(self, uploadMaxBytes: config.uploadMaxBytes)
         BoardController.register(self)
         NotificationController.register(self)
     }

@@ -14,6 +14,7 @@ public struct KeelConfig: Sendable {
     public var demo: Bool = false
     public var demoPassword: String?
     public var maxBodyBytes: Int = 1 << 20
+    public var attachmentMaxBytes: Int = 20 << 20
     public var databasePoolSize: Int = 8
     public var passwordHashCost: Int = 12
     public var loginAccountLimit: Int = 10
@@ -31,6 +32,9 @@ public struct KeelConfig: Sendable {
     }
 
     public var usesPostgres: Bool { databaseURL != nil }
+    public var attachmentsDirectory: String { (dataDirectory as NSString).appendingPathComponent("attachments") }
+    /// Multipart uploads carry a file plus form fields.
+    public var uploadMaxBytes: Int { attachmentMaxBytes + (64 << 10) }
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("keel.sqlite") }
 
     /// Cookies are marked Secure for HTTPS deployments and for loopback, which browsers
@@ -85,6 +89,7 @@ public struct KeelConfig: Sendable {
         }
         config.demoPassword = text("KEEL_DEMO_PASSWORD")
         if let value = try integer("KEEL_MAX_BODY_BYTES", 1024...(1 << 30)) { config.maxBodyBytes = value }
+        if let value = try integer("KEEL_ATTACHMENT_MAX_BYTES", 1024...(1 << 30)) { config.attachmentMaxBytes = value }
         if let value = try integer("KEEL_DATABASE_POOL_SIZE", 1...512) { config.databasePoolSize = value }
         if let value = try integer("KEEL_PASSWORD_HASH_COST", 4...16) { config.passwordHashCost = value }
         if let value = try integer("KEEL_LOGIN_ACCOUNT_LIMIT", 1...10_000) { config.loginAccountLimit = value }

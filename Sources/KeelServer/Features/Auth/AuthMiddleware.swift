@@ -26,7 +26,9 @@ struct AuthMiddleware: AsyncMiddleware {
     static func requireCSRF(_ request: Request, expected: String) async throws {
         var presented = request.headers.first(name: "X-CSRF-Token")
         if presented == nil, request.headers.contentType == .urlEncodedForm || request.headers.contentType == .formData {
-            _ = try await request.body.collect(max: request.application.keel.maxBodyBytes).get()
+            let config = request.application.keel
+            let limit = request.headers.contentType == .formData ? max(config.maxBodyBytes, config.uploadMaxBytes) : config.maxBodyBytes
+            _ = try await request.body.collect(max: limit).get()
             presented = try? request.content.get(String.self, at: "_csrf")
         }
         guard let presented, !expected.isEmpty, Secrets.constantTimeEquals(presented, expected) else {

@@ -12,24 +12,31 @@ enum TicketPages {
     struct Entry: Encodable {
         let at: String; let who: String; let text: String; let kind: String; let isInternal: Bool
     }
+    struct AttachmentRow: Encodable { let id: String; let name: String; let size: String; let isInternal: Bool }
     struct ShowData: Encodable {
         let id: String; let number: Int; let title: String; let body: String; let organization: String; let requester: String
         let assignee: String; let status: String; let statusCode: String; let priority: String; let priorityCode: String
         let category: String; let channel: String; let created: String; let firstResponseDue: String; let resolutionDue: String
         let sla: String; let slaCode: String; let paused: Bool; let timeline: [Entry]; let isStaff: Bool
+        let attachments: [AttachmentRow]
         let moves: [SelectOption]; let priorities: [SelectOption]; let canReply: Bool; let minutes: Int
     }
 
-    static func register(_ routes: any RoutesBuilder) {
+    static func register(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
+        let upload = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(integerLiteral: uploadMaxBytes))
         routes.get("tickets", "new") { req async throws -> Response in
             _ = try req.requireWebContext()
             return try await newForm(req, TicketCreate())
         }
-        routes.post("tickets") { req async throws -> Response in
+        routes.on(.POST, "tickets", body: upload) { req async throws -> Response in
             _ = try req.requireWebContext()
             let input = try req.content.decode(TicketCreate.self)
+            let file = try? req.content.get(File.self, at: "file")
             do {
                 let ticket = try await TicketService(req).create(input, defaultChannel: "portal")
+                if let file, file.data.readableBytes > 0 {
+                    _ = try await AttachmentService.add(to: ticket.requireID(), file: file, internal: false, req: req)
+                }
                 return req.redirect(to: "/tickets/\(ticket.id!.uuidString)?notice=created", redirectType: .normal)
             } catch let error as KeelError where error.status != .notFound {
                 let (message, field) = req.message(for: error)
@@ -39,14 +46,20 @@ enum TicketPages {
         routes.get("tickets", ":ticketID") { req async throws -> Response in
             try await show(req)
         }
-        routes.post("tickets", ":ticketID", "comments") { req async throws -> Response in
+        routes.on(.POST, "tickets", ":ticketID", "comments", body: upload) { req async throws -> Response in
             _ = try req.requireWebContext()
-            struct Form: Content { var body: String?; var `internal`: String? }
+            struct Form: Content { var body: String?; var `internal`: String?; var file: File? }
             let id = try req.idParameter("ticketID")
             _ = try await req.tenant.ticket(id)
             let form = try req.content.decode(Form.self)
             do {
-                _ = try await TicketService(req).comment(on: id, CommentInput(body: form.body ?? "", internal: form.internal == "on"))
+                let isInternal = form.internal == "on"
+                if let file = form.file, file.data.readableBytes > 0 {
+                    _ = try await AttachmentService.add(to: id, file: file, internal: isInternal, req: req)
+                }
+                if !(form.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || (form.file?.data.readableBytes ?? 0) == 0 {
+                    _ = try await TicketService(req).comment(on: id, CommentInput(body: form.body ?? "", internal: isInternal))
+                }
                 return req.redirect(to: "/tickets/\(id.uuidString)", redirectType: .normal)
             } catch let error as KeelError where error.status != .notFound {
                 return try await show(req, error: req.message(for: error).0)
@@ -121,6 +134,10 @@ enum TicketPages {
         timeline.sort { $0.0 < $1.0 }
         let status = TicketStatus(rawValue: ticket.status) ?? .new
         let sla = try await req.application.sla.live(ticket, on: req.db, now: Date())
+        let files = try await AttachmentService.list(ticketID, req: req).map {
+            AttachmentRow(id: $0.id!.uuidString, name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                          isInternal: $0.isInternal)
+        }
         let minutes = staff ? try await TimeEntry.query(on: req.db).filter(\.$ticket.$id == ticketID).sum(\.$minutes) ?? 0 : 0
         let data = ShowData(
             id: ticketID.uuidString, number: ticket.number, title: ticket.title, body: ticket.body,
@@ -131,6 +148,7 @@ enum TicketPages {
             channel: req.t("channel.\(ticket.channel)"), created: req.display(ticket.createdAt),
             firstResponseDue: req.display(sla.firstResponseDueAt), resolutionDue: req.display(sla.resolutionDueAt),
             sla: req.t("sla.\(sla.state)"), slaCode: sla.state, paused: sla.paused, timeline: timeline.map(\.1), isStaff: staff,
+            attachments: files,
             moves: status.allowedNextStatuses.sorted { $0.rawValue < $1.rawValue }.map {
                 SelectOption(value: $0.rawValue, label: req.t("status.\($0.rawValue)"), selected: false)
             },

@@ -30,9 +30,13 @@ struct TicketFilter {
             guard let id = UUID(uuidString: raw) else { throw KeelError.notFound }
             organizationID = id
         }
-        assigneeID = request.query[String.self, at: "assigneeId"]
-        category = request.query[String.self, at: "category"]
-        sla = request.query[String.self, at: "sla"]
+        // An empty value is the form's "any": no filter.
+        func value(_ name: String) -> String? {
+            request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        assigneeID = value("assigneeId")
+        category = value("category")
+        sla = value("sla")
         if let sla, !["ok", "warning", "breached"].contains(sla) { throw KeelError(.badRequest, "sla_filter_invalid", field: "sla") }
     }
 
