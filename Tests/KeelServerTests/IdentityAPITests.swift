@@ -270,3 +270,27 @@ final class IdentityAPITests: KeelTestCase {
         XCTAssertEqual(value17, .badRequest)
     }
 }
+
+final class IntegrationTokenBoundaryTests: KeelTestCase {
+    func testAnIntegrationTokenCannotReachItsCreatorsPersonalThings() async throws {
+        let admin = try await token("admin@keel.test")
+        let (_, personal) = try await call(.POST, "/api/v1/tokens", token: admin, json: #"{"name":"my laptop"}"#)
+        let personalID = object(personal)["id"] as! String
+        _ = try await call(.POST, "/api/v1/views", token: admin, json: #"{"name":"Mine","query":"sla=breached"}"#)
+        let (_, body) = try await call(.POST, "/api/v1/tokens", token: admin, json: "{\"name\":\"RMM\",\"organizationId\":\"\(green.uuidString)\"}")
+        let integration = object(body)["token"] as! String
+        let tokens = object(try await call(.GET, "/api/v1/tokens", token: integration).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(tokens.map { $0["name"] as? String }, ["RMM"], "only itself, not the creator's tokens")
+        let revoke = try await call(.DELETE, "/api/v1/tokens/\(personalID)", token: integration).0
+        XCTAssertEqual(revoke, .notFound)
+        let views = object(try await call(.GET, "/api/v1/views", token: integration).1)["items"] as? [Any] ?? []
+        XCTAssertTrue(views.isEmpty)
+        let notifications = try await call(.GET, "/api/v1/notifications", token: integration).0
+        XCTAssertEqual(notifications, .forbidden)
+        let password = try await call(.POST, "/api/v1/me/password", token: integration,
+                                      json: "{\"currentPassword\":\"\(Self.password)\",\"newPassword\":\"taken over by a token 2026\"}").0
+        XCTAssertEqual(password, .forbidden)
+        let mint = try await call(.POST, "/api/v1/tokens", token: integration, json: #"{"name":"child"}"#).0
+        XCTAssertEqual(mint, .forbidden)
+    }
+}

@@ -47,12 +47,13 @@ final class TenantIsolationTests: KeelTestCase {
                       "siteID": site.uuidString, "tokenID": foreignTokenID.uuidString, "ticketID": foreignTicket.uuidString,
                       "notificationID": try await InAppNotification.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
                       "attachmentID": try await TicketAttachment.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
+                      "viewID": try await foreignViewID(),
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
              "password":"a-long-probe-passphrase","defaultLanguage":"en","timezone":"UTC","active":false,
              "currentPassword":"x","newPassword":"y","title":"Probe","body":"probe","targetId":"\(foreignTicket.uuidString)",
-             "otherId":"\(foreignTicket.uuidString)","minutes":5,"status":"resolved","assigneeId":"\(foreignPerson.uuidString)"}
+             "otherId":"\(foreignTicket.uuidString)","minutes":5,"status":"resolved","query":"sla=ok","assigneeId":"\(foreignPerson.uuidString)"}
             """
         let operations = app.apiDocument.operations.filter { $0.authenticated }
         XCTAssertGreaterThanOrEqual(operations.count, 17, "every authenticated route is walked")
@@ -93,5 +94,12 @@ final class TenantIsolationTests: KeelTestCase {
                                              contentType: "text/plain", data: Data("secret".utf8))
         XCTAssertEqual(uploaded, .created)
         return id
+    }
+
+    /// A saved view of someone else.
+    private func foreignViewID() async throws -> String {
+        let other = try await token("admin@keel.test")
+        let (_, body) = try await call(.POST, "/api/v1/views", token: other, json: #"{"name":"Admin's view","query":"sla=breached"}"#)
+        return object(body)["id"] as? String ?? ""
     }
 }

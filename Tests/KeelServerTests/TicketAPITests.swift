@@ -329,3 +329,56 @@ final class AttachmentTests: KeelTestCase {
         XCTAssertEqual(AttachmentService.sanitized("C:\\Users\\王芳\\报告.docx"), "报告.docx")
     }
 }
+
+final class AutoCloseTests: KeelTestCase {
+    func testResolvedTicketsCloseAfterTheConfiguredDays() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let (_, body) = try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"Mouse broken"}"#)
+        let id = object(body)["id"] as! String
+        let tech = try await token("tech1@keel.test")
+        _ = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech, json: #"{"status":"resolved"}"#)
+        let six = try await AutoClose.run(app, now: Date().addingTimeInterval(6 * 86_400), days: 7)
+        XCTAssertEqual(six, 0)
+        let eight = try await AutoClose.run(app, now: Date().addingTimeInterval(8 * 86_400), days: 7)
+        XCTAssertEqual(eight, 1)
+        let ticket = object(try await call(.GET, "/api/v1/tickets/\(id)", token: patel).1)
+        XCTAssertEqual(ticket["status"] as? String, "closed")
+        let audit = try await AuditEvent.query(on: app.db).sort(\.$id, .descending).first()
+        XCTAssertEqual(audit?.action, "ticket.auto_close")
+        XCTAssertEqual(audit?.via, "system")
+        let never = try await AutoClose.run(app, now: Date().addingTimeInterval(80 * 86_400), days: 0)
+        XCTAssertEqual(never, 0)
+    }
+}
+
+final class SavedViewTests: KeelTestCase {
+    func testSavedViewsKeepOnlyListFiltersAndBelongToTheirOwner() async throws {
+        let tech = try await token("tech1@keel.test")
+        let (status, body) = try await call(.POST, "/api/v1/views", token: tech,
+                                            json: #"{"name":"My breaches","query":"?sla=breached&status=active&evil=1&cursor=9"}"#)
+        XCTAssertEqual(status, .created, body)
+        XCTAssertEqual(object(body)["query"] as? String, "sla=breached&status=active")
+        let id = object(body)["id"] as! String
+        let other = try await token("tech2@keel.test")
+        let list = object(try await call(.GET, "/api/v1/views", token: other).1)["items"] as? [Any] ?? []
+        XCTAssertTrue(list.isEmpty)
+        let foreignDelete = try await call(.DELETE, "/api/v1/views/\(id)", token: other).0
+        XCTAssertEqual(foreignDelete, .notFound)
+        let ownDelete = try await call(.DELETE, "/api/v1/views/\(id)", token: tech).0
+        XCTAssertEqual(ownDelete, .noContent)
+    }
+
+    func testOnlyProviderAdminsAddCategories() async throws {
+        let admin = try await token("admin@keel.test")
+        let added = try await call(.POST, "/api/v1/ticket-categories", token: admin, json: #"{"name":"Telephony"}"#).0
+        XCTAssertEqual(added, .created)
+        let again = try await call(.POST, "/api/v1/ticket-categories", token: admin, json: #"{"name":"Telephony"}"#).0
+        XCTAssertEqual(again, .conflict)
+        let tech = try await token("tech1@keel.test")
+        let denied = try await call(.POST, "/api/v1/ticket-categories", token: tech, json: #"{"name":"Other things"}"#).0
+        XCTAssertEqual(denied, .forbidden)
+        let patel = try await token("j.patel@greenlaw.example")
+        let (_, ticket) = try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"Desk phone dead","category":"Telephony"}"#)
+        XCTAssertEqual(object(ticket)["category"] as? String, "Telephony")
+    }
+}

@@ -20,6 +20,7 @@ extension Application {
         migrations.add(CreateTickets())
         migrations.add(CreateNotifications())
         migrations.add(CreateAttachments())
+        migrations.add(CreateSavedViews())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -45,6 +46,7 @@ extension Application {
         TicketAPI.register(api)
         CalendarAPI.register(api)
         NotificationAPI.register(api)
+        SavedViewAPI.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 

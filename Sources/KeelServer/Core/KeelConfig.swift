@@ -15,6 +15,7 @@ public struct KeelConfig: Sendable {
     public var demoPassword: String?
     public var maxBodyBytes: Int = 1 << 20
     public var attachmentMaxBytes: Int = 20 << 20
+    public var autoCloseDays: Int = 7
     public var databasePoolSize: Int = 8
     public var passwordHashCost: Int = 12
     public var loginAccountLimit: Int = 10
@@ -89,6 +90,7 @@ public struct KeelConfig: Sendable {
         }
         config.demoPassword = text("KEEL_DEMO_PASSWORD")
         if let value = try integer("KEEL_MAX_BODY_BYTES", 1024...(1 << 30)) { config.maxBodyBytes = value }
+        if let value = try integer("KEEL_AUTO_CLOSE_DAYS", 0...3650) { config.autoCloseDays = value }
         if let value = try integer("KEEL_ATTACHMENT_MAX_BYTES", 1024...(1 << 30)) { config.attachmentMaxBytes = value }
         if let value = try integer("KEEL_DATABASE_POOL_SIZE", 1...512) { config.databasePoolSize = value }
         if let value = try integer("KEEL_PASSWORD_HASH_COST", 4...16) { config.passwordHashCost = value }

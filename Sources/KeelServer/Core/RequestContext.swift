@@ -45,6 +45,15 @@ struct RequestContext: Sendable {
     var role: Role { user.role }
     var isProviderAdmin: Bool { role == .providerAdmin && integrationOrganizationID == nil }
     var isProviderStaff: Bool { role.isProviderStaff && integrationOrganizationID == nil }
+    var isIntegration: Bool { integrationOrganizationID != nil }
+
+    /// The person behind a personal credential. An integration token acts for an organisation,
+    /// not for the person who created it, so it cannot reach that person's own things.
+    func requirePerson() throws -> UUID {
+        guard !isIntegration else { throw KeelError.forbidden }
+        return user.id
+    }
+
     /// May manage people: provider admins everywhere, client admins in their organisation.
     var managesPeople: Bool { isProviderAdmin || role == .clientAdmin }
 }

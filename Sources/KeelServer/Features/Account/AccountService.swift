@@ -14,6 +14,7 @@ struct AccountService {
     }
 
     private func me() async throws -> User {
+        _ = try context.requirePerson()
         guard let user = try await User.find(context.user.id, on: request.db) else { throw KeelError.notFound }
         return user
     }

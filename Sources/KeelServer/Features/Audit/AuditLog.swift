@@ -20,6 +20,20 @@ struct ChangeSet: Sendable {
 
     var isEmpty: Bool { entries.isEmpty }
 
+    /// A change set for a new record, as a value (no `var` to capture in a transaction).
+    static func creating(_ fields: [String: String?]) -> ChangeSet {
+        var set = ChangeSet()
+        set.created(fields)
+        return set
+    }
+
+    /// A change set of one field.
+    static func single(_ field: String, before: String?, after: String?) -> ChangeSet {
+        var set = ChangeSet()
+        set.record(field, before: before, after: after)
+        return set
+    }
+
     /// JSON with sorted keys, so the same change always hashes the same.
     var json: String {
         var object: [String: Any] = [:]

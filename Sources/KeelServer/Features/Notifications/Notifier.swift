@@ -40,7 +40,8 @@ enum NotificationAPI {
         api.on(.GET, "notifications", "The caller's notifications, newest first", tag: "notifications", response: "NotificationList") { req in
             let context = try req.requireContext()
             let list = try ListQuery(req)
-            let query = InAppNotification.query(on: req.db).filter(\.$user.$id == context.user.id)
+            let person = try context.requirePerson()
+            let query = InAppNotification.query(on: req.db).filter(\.$user.$id == person)
             if req.query[String.self, at: "unread"] == "true" { query.filter(\.$readAt == nil) }
             let (items, next) = try await list.page(query)
             return ListPage(items: items.map { out($0, req) }, nextCursor: next)
@@ -67,7 +68,7 @@ enum NotificationReads {
     @discardableResult
     static func markRead(_ id: UUID, _ req: Request) async throws -> InAppNotification {
         let context = try req.requireContext()
-        guard let note = try await InAppNotification.query(on: req.db).filter(\.$id == id)
+        guard !context.isIntegration, let note = try await InAppNotification.query(on: req.db).filter(\.$id == id)
             .filter(\.$user.$id == context.user.id).first() else { throw KeelError.notFound }
         guard note.readAt == nil else { return note }
         note.readAt = Date()
@@ -85,6 +86,7 @@ enum NotificationReads {
 
     static func markAllRead(_ req: Request) async throws {
         let context = try req.requireContext()
+        _ = try context.requirePerson()
         let now = Date()
         try await req.application.write { db in
             let unread = try await InAppNotification.query(on: db).filter(\.$user.$id == context.user.id).filter(\.$readAt == nil).count()

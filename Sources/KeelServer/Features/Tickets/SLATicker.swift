@@ -22,8 +22,11 @@ final class SLATicker: LifecycleHandler, Sendable {
             current = Task {
                 while !Task.isCancelled {
                     do {
-                        let count = try await SLATicker.tick(application, now: Date())
+                        let now = Date()
+                        let count = try await SLATicker.tick(application, now: now)
                         if count > 0 { application.logger.info("SLA ticker recomputed \(count) tickets") }
+                        let closed = try await AutoClose.run(application, now: now, days: application.keel.autoCloseDays)
+                        if closed > 0 { application.logger.info("closed \(closed) tickets resolved long enough ago") }
                     } catch {
                         application.logger.report(error: error)
                     }

@@ -12,6 +12,7 @@ enum TicketController {
     struct ListData: Encodable {
         let rows: [Row]; let q: String; let statuses: [SelectOption]; let priorities: [SelectOption]
         let organizations: [SelectOption]; let isStaff: Bool; let next: String?; let query: String
+        let views: [SelectOption]
     }
 
     static func register(_ routes: any RoutesBuilder) {
@@ -35,8 +36,15 @@ enum TicketController {
                     SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.organizationID)
                 },
                 isStaff: context.isProviderStaff, next: rows.count > 50 ? page.last.map { String($0.number) } : nil,
-                query: req.url.query ?? "")
+                query: req.url.query ?? "",
+                views: try await SavedViewService.mine(req).map { SelectOption(value: $0.query, label: $0.name, selected: false) })
             return try await req.renderPage("tickets/index", data: data)
+        }
+        routes.post("tickets", "views") { req async throws -> Response in
+            _ = try req.requireWebContext()
+            let input = try req.content.decode(SavedViewInput.self)
+            let view = try await SavedViewService.create(input, req: req)
+            return req.redirect(to: "/tickets?\(view.query)", redirectType: .normal)
         }
         routes.get("tickets.csv") { req async throws -> Response in
             _ = try req.requireWebContext()

@@ -50,7 +50,11 @@ struct TokenService {
     func visible() throws -> QueryBuilder<ApiToken> {
         let query = ApiToken.query(on: request.db)
         let me = context.user.id
-        if context.managesPeople && context.integrationOrganizationID == nil {
+        if context.isIntegration {
+            // An integration token sees itself only, never its creator's personal tokens.
+            let own = context.actor.credentialID.flatMap(UUID.init(uuidString:))
+            query.filter(\.$id == (own ?? UUID()))
+        } else if context.managesPeople {
             let scope = context.scope
             query.group(.or) { group in
                 group.filter(\.$user.$id == me)
@@ -66,6 +70,7 @@ struct TokenService {
     }
 
     func create(_ input: TokenInput, kind: String = "personal") async throws -> (ApiToken, String) {
+        _ = try context.requirePerson()
         guard let name = FieldRules.cleanText(input.name, maximum: 100) else { throw KeelError.validation("name", "name_invalid") }
         if let expires = input.expiresAt, expires <= Date() { throw KeelError.validation("expiresAt", "expiry_in_past") }
         let token = ApiToken()
