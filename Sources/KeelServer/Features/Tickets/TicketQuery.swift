@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KeelDomain
+import SQLKit
 import Vapor
 
 /// Ticket list filters shared by the API, the pages and CSV export. Everything starts
@@ -62,11 +63,19 @@ struct TicketFilter {
         if let category, !category.isEmpty { query.filter(\.$category == category) }
         if let sla { query.filter(\.$slaState == sla) }
         if let q {
-            // Title, body and the comments the caller may read (internal notes only for staff).
-            let fromComments = try await tenant.comments(of: nil).filter(\.$body ~~ q).field(\.$ticket.$id).limit(5000).all()
+            // Title, body and the comments the caller may read (internal notes only for staff),
+            // case-insensitive on both databases (SQLite's LIKE already is; PostgreSQL needs ILIKE).
+            let postgres = (tenant.db as? any SQLDatabase)?.dialect.name == "postgresql"
+            let method: DatabaseQuery.Filter.Method = postgres ? .custom("ILIKE") : .custom("LIKE")
+            // PostgreSQL escapes with a backslash by default; SQLite has no escape without an
+            // ESCAPE clause, so there a % or _ typed in a search acts as a wildcard.
+            let escaped = postgres ? q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") : q
+            let pattern = "%" + escaped + "%"
+            let fromComments = try await tenant.comments(of: nil).filter(\.$body, method, pattern).field(\.$ticket.$id).limit(5000).all()
             let ids = Array(Set(fromComments.map { $0.$ticket.id }))
             query.group(.or) { group in
-                group.filter(\.$title ~~ q).filter(\.$body ~~ q)
+                group.filter(\.$title, method, pattern).filter(\.$body, method, pattern)
                 if !ids.isEmpty { group.filter(\.$id ~~ ids) }
                 if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) { group.filter(\.$number == number) }
             }
