@@ -382,3 +382,35 @@ final class SavedViewTests: KeelTestCase {
         XCTAssertEqual(object(ticket)["category"] as? String, "Telephony")
     }
 }
+
+final class SearchIndexTests: KeelTestCase {
+    func testIndexedSearchFindsWordsInsideChineseTextAndRespectsScopeAndNotes() async throws {
+        let wang = try await token("wang.fang@huaxin-design.example")
+        let (_, created) = try await call(.POST, "/api/v1/tickets", token: wang, json: #"{"title":"设计部共享盘无法访问","body":"NAS 提示找不到网络路径"}"#)
+        let id = object(created)["id"] as! String
+        let tech3 = try await token("tech3@keel.test")
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech3, json: #"{"body":"重启了交换机 switch rebooted","internal":true}"#)
+        _ = try await call(.PATCH, "/api/v1/tickets/\(id)", token: tech3, json: #"{"title":"设计部共享盘无法访问（已定位）"}"#)
+        func count(_ q: String, _ token: String) async throws -> Int {
+            let encoded = q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+            let (status, body) = try await call(.GET, "/api/v1/tickets?q=\(encoded)", token: token)
+            XCTAssertEqual(status, .ok, body)
+            return (object(body)["items"] as? [Any])?.count ?? -1
+        }
+        let inTitle = try await count("共享盘", wang)
+        XCTAssertEqual(inTitle, 1, "a word inside a Chinese sentence")
+        let updatedTitle = try await count("已定位", wang)
+        XCTAssertEqual(updatedTitle, 1, "the index follows title changes")
+        let inBody = try await count("网络路径", wang)
+        XCTAssertEqual(inBody, 1)
+        let caseless = try await count("SWITCH REBOOTED", tech3)
+        XCTAssertEqual(caseless, 1, "staff find it through the internal note, whatever the case")
+        let hidden = try await count("switch rebooted", wang)
+        XCTAssertEqual(hidden, 0, "the client does not find it through an internal note")
+        let patel = try await token("j.patel@greenlaw.example")
+        let foreign = try await count("共享盘", patel)
+        XCTAssertEqual(foreign, 0, "another organisation's ticket is not found")
+        let short = try await count("共享", wang)
+        XCTAssertEqual(short, 1, "two characters fall back to a scan")
+    }
+}

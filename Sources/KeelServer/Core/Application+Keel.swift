@@ -21,6 +21,7 @@ extension Application {
         migrations.add(CreateNotifications())
         migrations.add(CreateAttachments())
         migrations.add(CreateSavedViews())
+        migrations.add(SearchIndexes())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

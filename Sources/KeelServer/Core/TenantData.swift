@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KeelDomain
+import SQLKit
 import Vapor
 
 /// The only way handlers reach tenant data: every query here is built from the caller's
@@ -46,6 +47,31 @@ struct TenantData {
         }
         if !seesProviderStaff { query.filter(\.$isInternal == false) }
         return query
+    }
+
+    /// SQLite only: ids of tickets in scope whose title, body or readable comments contain
+    /// `text` (three characters or more), found through the trigram FTS5 indexes, newest first.
+    func searchTicketIDs(_ text: String, limit: Int) async throws -> [UUID] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let internalClause = seesProviderStaff ? "" : " AND c.internal = 0"
+        var query: SQLQueryString = """
+            SELECT t.id AS id FROM tickets t WHERE (
+              t.rowid IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: phrase))
+              OR t.id IN (SELECT c.ticket_id FROM ticket_comments c WHERE c.rowid IN
+                          (SELECT rowid FROM comment_fts WHERE comment_fts MATCH \(bind: phrase))\(unsafeRaw: internalClause))
+            )
+            """
+        if let ids = scope.restriction {
+            guard !ids.isEmpty else { return [] }
+            query = query + " AND t.organization_id IN (\(binds: Array(ids)))"
+        }
+        if role == .clientUser {
+            query = query + " AND t.requester_id = \(bind: userID)"
+        }
+        query = query + " ORDER BY t.number DESC LIMIT \(bind: limit)"
+        let rows = try await sql.raw(query).all()
+        return try rows.map { try $0.decode(column: "id", as: UUID.self) }
     }
 
     /// Calendars of organisations in scope; the provider-wide default is for provider staff.

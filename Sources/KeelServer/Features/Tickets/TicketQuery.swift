@@ -41,6 +41,10 @@ struct TicketFilter {
         if let sla, !["ok", "warning", "breached"].contains(sla) { throw KeelError(.badRequest, "sla_filter_invalid", field: "sla") }
     }
 
+    private func postgres(_ tenant: TenantData) -> Bool {
+        (tenant.db as? any SQLDatabase)?.dialect.name == "postgresql"
+    }
+
     func apply(to query: QueryBuilder<Ticket>, tenant: TenantData) async throws {
         if !status.isEmpty {
             var wanted = status
@@ -62,7 +66,15 @@ struct TicketFilter {
         }
         if let category, !category.isEmpty { query.filter(\.$category == category) }
         if let sla { query.filter(\.$slaState == sla) }
-        if let q {
+        if let q, !postgres(tenant), q.count >= 3 {
+            // SQLite with a term the trigram index can serve: one indexed query, scope applied there.
+            let ids = try await tenant.searchTicketIDs(q, limit: 10_000)
+            let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# ")))
+            query.group(.or) { group in
+                group.filter(\.$id ~~ ids)
+                if let number { group.filter(\.$number == number) }
+            }
+        } else if let q {
             // Title, body and the comments the caller may read (internal notes only for staff),
             // case-insensitive on both databases (SQLite's LIKE already is; PostgreSQL needs ILIKE).
             let postgres = (tenant.db as? any SQLDatabase)?.dialect.name == "postgresql"
