@@ -157,7 +157,8 @@ final class WebTests: KeelTestCase {
     func testPagesRenderForEveryRole() async throws {
         for email in ["admin@keel.test", "tech3@keel.test", "office@greenlaw.example", "j.patel@greenlaw.example"] {
             let (session, _) = try await signIn(email)
-            for path in ["/", "/organizations", "/users", "/account", "/tokens", "/organizations/new", "/users/new"] {
+            for path in ["/", "/organizations", "/users", "/account", "/tokens", "/organizations/new", "/users/new", "/tickets", "/tickets/new",
+                         "/board", "/notifications", "/calendars", "/calendars/new", "/tickets?q=printer&status=&sla=", "/tickets.csv"] {
                 let (status, html) = try await get(path, session: session)
                 XCTAssertTrue([200, 403].contains(status.code), "\(email) \(path) → \(status)")
                 XCTAssertFalse(html.contains("went wrong"), "\(email) \(path)")
@@ -203,5 +204,43 @@ final class WebTests: KeelTestCase {
         let (office, _) = try await signIn("office@greenlaw.example")
         let foreign = try await get("\(path)/edit", session: office).0
         XCTAssertEqual(foreign, .notFound)
+    }
+}
+
+final class CalendarWebTests: KeelTestCase {
+    func testCalendarsAreManagedAsJSONWithFieldErrorsAndICSImport() async throws {
+        let admin = try await token("admin@keel.test")
+        // API: a bad definition names the field; a good one is stored and used.
+        let (bad, badBody) = try await call(.POST, "/api/v1/calendars", token: admin, json: """
+            {"organizationId":"\(bloom.uuidString)","name":"Shop","timezone":"Europe/London","weekly":{"mon":[["18:00","09:00"]]},"holidays":[],"workdays":[]}
+            """)
+        XCTAssertEqual(bad, .unprocessableEntity)
+        XCTAssertEqual(errorCode(badBody), "calendar_invalid")
+        XCTAssertTrue(badBody.contains("weekly.mon"), badBody)
+        let (ok, okBody) = try await call(.POST, "/api/v1/calendars", token: admin, json: """
+            {"organizationId":"\(bloom.uuidString)","name":"Shop hours","timezone":"Europe/London",
+             "weekly":{"mon":[["08:00","18:00"]],"tue":[["08:00","18:00"]],"wed":[["08:00","18:00"]],"thu":[["08:00","18:00"]],
+                       "fri":[["08:00","18:00"]],"sat":[["09:00","13:00"]],"sun":[]},"holidays":["--12-25"],"workdays":[]}
+            """)
+        XCTAssertEqual(ok, .created, okBody)
+        let id = object(okBody)["id"] as! String
+        XCTAssertEqual(object(okBody)["timezone"] as? String, "Europe/London")
+        XCTAssertEqual(object(okBody)["organizationId"] as? String, bloom.uuidString)
+        // Clients read their own organisation's calendar, not others'.
+        let owner = try await token("owner@bloom.example")
+        let own = try await call(.GET, "/api/v1/calendars/\(id)", token: owner).0
+        XCTAssertEqual(own, .ok)
+        let denied = try await call(.PATCH, "/api/v1/calendars/\(id)", token: owner, json: "{}").0
+        XCTAssertEqual(denied, .forbidden)
+        // ICS import merges holidays.
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:New Year\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        let record = try await BusinessCalendarRecord.find(UUID(uuidString: id)!, on: app.db)!
+        let context = try await RequestContext.make(user: try await User.find(user("admin@keel.test"), on: app.db)!, on: app.db,
+                                                    via: "test", credentialID: nil, address: nil)
+        let request = Request(application: app, on: app.eventLoopGroup.next())
+        request.context = context
+        try await CalendarAPI.importICS(ics, into: record, req: request)
+        let (_, after) = try await call(.GET, "/api/v1/calendars/\(id)", token: admin)
+        XCTAssertEqual(object(after)["holidays"] as? [String], ["--12-25", "2027-01-01"])
     }
 }

@@ -60,6 +60,7 @@ extension Application {
         TicketPages.register(self, uploadMaxBytes: config.uploadMaxBytes)
         BoardController.register(self)
         NotificationController.register(self)
+        CalendarController.register(self, uploadMaxBytes: config.uploadMaxBytes)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

@@ -16,7 +16,9 @@ enum CalendarAPI {
             let context = try req.requireContext()
             guard context.isProviderAdmin else { throw KeelError.forbidden }
             let record = BusinessCalendarRecord()
-            try await apply(req, to: record, body: req.body.data, creating: true)
+            record.definition = ""
+            record.name = ""
+            try await apply(req, to: record, data: req.body.data.map { Data(buffer: $0) }, creating: true)
             return try await CalendarOut(record).response(status: .created, for: req)
         }
         api.on(.GET, "calendars/{calendarID}", "Get a calendar", tag: "calendars", response: "Calendar") { req in
@@ -26,24 +28,37 @@ enum CalendarAPI {
                response: "Calendar") { req in
             let record = try await req.tenant.calendar(try req.idParameter("calendarID"))
             guard try req.requireContext().isProviderAdmin else { throw KeelError.forbidden }
-            try await apply(req, to: record, body: req.body.data, creating: false)
+            try await apply(req, to: record, data: req.body.data.map { Data(buffer: $0) }, creating: false)
             return try CalendarOut(record)
         }
     }
 
     private struct Owner: Decodable { var organizationId: String?; var siteId: String? }
 
+    /// Merges holidays from an iCalendar file into a calendar definition.
+    static func importICS(_ ics: String, into record: BusinessCalendarRecord, req: Request) async throws {
+        let holidays: [Holiday]
+        do { holidays = try ICSImport.holidays(from: ics) } catch {
+            throw KeelError.validation("file", "ics_invalid", values: ["detail": String(describing: error)])
+        }
+        let current = try BusinessCalendar.decode(json: Data(record.definition.utf8))
+        var merged = current.holidays
+        for holiday in holidays where !merged.contains(holiday) { merged.append(holiday) }
+        let updated = try BusinessCalendar(name: current.name, timeZoneIdentifier: current.timeZoneIdentifier,
+                                           weekly: current.weekly, holidays: merged, workdays: current.workdays)
+        try await apply(req, to: record, data: try JSONEncoder().encode(updated), creating: false)
+    }
+
     /// Validates the whole definition with the domain's decoder (errors name the field), then stores it.
-    private static func apply(_ req: Request, to record: BusinessCalendarRecord, body: ByteBuffer?, creating: Bool) async throws {
-        guard let body, body.readableBytes > 0 else { throw KeelError(.badRequest, "malformed_body") }
-        let data = Data(buffer: body)
+    static func apply(_ req: Request, to record: BusinessCalendarRecord, data: Data?, creating: Bool) async throws {
+        guard let data, !data.isEmpty else { throw KeelError(.badRequest, "malformed_body") }
         let calendar: BusinessCalendar
         do {
             calendar = try BusinessCalendar.decode(json: data)
         } catch {
             throw KeelError.validation("calendar", "calendar_invalid", values: ["detail": String(describing: error)])
         }
-        let owner = try JSONDecoder().decode(Owner.self, from: data)
+        let owner = (try? JSONDecoder().decode(Owner.self, from: data)) ?? Owner()
         if creating {
             if let raw = owner.organizationId, !raw.isEmpty {
                 let organization = try await req.tenant.organization(UUID(uuidString: raw))
@@ -53,16 +68,16 @@ enum CalendarAPI {
                 }
             }
         }
-        let before = record.definition
+        let before = record.definition.isEmpty ? nil : record.definition
         record.name = calendar.name
         record.definition = String(decoding: try JSONEncoder().encode(calendar), as: UTF8.self)
         var changes = ChangeSet()
-        changes.record("definition", before: creating ? nil : before, after: record.definition)
+        changes.record("definition", before: before, after: record.definition)
         let audit = changes, actor = try req.requireContext().actor
         try await req.application.write { db in
             try await record.save(on: db)
             try await AuditLog.append(on: db, actor: actor, organizationID: record.organizationID,
-                                      action: creating ? "calendar.create" : "calendar.update", entityType: "calendar",
+                                      action: before == nil ? "calendar.create" : "calendar.update", entityType: "calendar",
                                       entityID: record.id?.uuidString.lowercased(), changes: audit)
         }
     }
