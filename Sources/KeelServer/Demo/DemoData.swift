@@ -106,6 +106,8 @@ enum DemoData {
                 user.$organization.id = person.organization.map { id("org:\($0)") }
                 user.passwordHash = hash
                 user.language = person.language
+                // Provider staff have no organisation to take a timezone from: give them their own.
+                if person.organization == nil { user.timezone = person.language == "zh-Hans" ? "Asia/Shanghai" : "Europe/London" }
                 user.active = true
                 try await user.create(on: db)
                 var changes = ChangeSet()

@@ -144,7 +144,7 @@ enum TicketPages {
             organization: names.organizations[ticket.$organization.id] ?? "", requester: names.people[ticket.$requester.id] ?? "",
             assignee: ticket.$assignee.id.flatMap { names.people[$0] } ?? "",
             status: staff ? req.t("status.\(ticket.status)") : req.t(status.requesterStatusKey), statusCode: ticket.status,
-            priority: req.t("priority.\(ticket.priority)"), priorityCode: ticket.priority, category: ticket.category ?? "",
+            priority: req.t("priority.\(ticket.priority)"), priorityCode: ticket.priority, category: ticket.category.map { req.t("category.\($0)", orData: $0) } ?? "",
             channel: req.t("channel.\(ticket.channel)"), created: req.display(ticket.createdAt),
             firstResponseDue: req.display(sla.firstResponseDueAt), resolutionDue: req.display(sla.resolutionDueAt),
             sla: req.t("sla.\(sla.state)"), slaCode: sla.state, paused: sla.paused, timeline: timeline.map(\.1), isStaff: staff,
