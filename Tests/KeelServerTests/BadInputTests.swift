@@ -35,7 +35,7 @@ final class BadInputTests: KeelTestCase {
         let ticket = object(ticketBody)["id"] as? String ?? ""
         let values = ["organizationID": bloom.uuidString, "userID": user("shop@bloom.example").uuidString,
                       "siteID": site.uuidString, "ticketID": ticket, "calendarID": DemoData.id("calendar:green").uuidString]
-        let writes = app.apiDocument.operations.filter { ($0.method == .POST || $0.method == .PATCH) && $0.requestSchema != nil }
+        let writes = app.apiDocument.operations.filter { [.POST, .PATCH, .PUT].contains($0.method) && $0.requestSchema != nil }
         XCTAssertGreaterThanOrEqual(writes.count, 9)
         let before = try await snapshot()
         for operation in writes {

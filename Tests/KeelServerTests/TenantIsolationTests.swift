@@ -63,7 +63,7 @@ final class TenantIsolationTests: KeelTestCase {
             for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
             XCTAssertFalse(path.contains("{"), "no foreign id for \(operation.path): add one to this test")
             let hasObject = operation.path.contains("{")
-            let json = (operation.method == .POST || operation.method == .PATCH) ? body : nil
+            let json = [.POST, .PATCH, .PUT].contains(operation.method) ? body : nil
             let (status, answer) = try await call(operation.method, path, token: token, json: json)
             let label = "\(operation.method.rawValue) \(operation.path) → \(status.code) \(answer.prefix(200))"
             if hasObject {

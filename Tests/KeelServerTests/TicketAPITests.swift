@@ -414,3 +414,43 @@ final class SearchIndexTests: KeelTestCase {
         XCTAssertEqual(short, 1, "two characters fall back to a scan")
     }
 }
+
+final class SLAPolicyTests: KeelTestCase {
+    func testAnOrganisationsOwnPolicySetsItsDueTimes() async throws {
+        let admin = try await token("admin@keel.test")
+        let (_, before) = try await call(.GET, "/api/v1/organizations/\(bloom.uuidString)/sla-policy", token: admin)
+        XCTAssertEqual(object(before)["source"] as? String, "builtin")
+        let policy = """
+            {"name":"Bloom premium","critical":{"firstResponse":{"kind":"wallClock","seconds":900},"resolution":{"kind":"wallClock","seconds":7200}},
+             "high":{"firstResponse":{"kind":"wallClock","seconds":1800},"resolution":{"kind":"businessTime","seconds":14400}},
+             "medium":{"firstResponse":{"kind":"businessTime","seconds":3600},"resolution":{"kind":"businessDays","days":2}},
+             "low":{"firstResponse":{"kind":"endOfNextBusinessDay"},"resolution":{"kind":"businessDays","days":5}},
+             "pausingStatuses":["pending_customer"],"warningFraction":0.5}
+            """
+        let (status, body) = try await call(.PUT, "/api/v1/organizations/\(bloom.uuidString)/sla-policy", token: admin, json: policy)
+        XCTAssertEqual(status, .ok, body)
+        XCTAssertEqual(object(body)["source"] as? String, "organization")
+        let shop = try await token("shop@bloom.example")
+        let (_, created) = try await call(.POST, "/api/v1/tickets", token: shop, json: #"{"title":"Till dead","impact":"organization","urgency":"high"}"#)
+        let ticket = object(created)
+        let id = ticket["id"] as! String
+        let (_, detail) = try await call(.GET, "/api/v1/tickets/\(id)", token: admin)
+        let sla = object(detail)["sla"] as? [String: Any] ?? [:]
+        XCTAssertEqual(sla["policy"] as? String, "Bloom premium")
+        let formatter = ISO8601DateFormatter()
+        let createdAt = formatter.date(from: ticket["createdAt"] as! String)!
+        let due = formatter.date(from: sla["firstResponseDueAt"] as! String)!
+        XCTAssertEqual(due.timeIntervalSince(createdAt), 900, accuracy: 1.5, "15 minutes round the clock")
+        // Other organisations keep the built-in policy; clients read but cannot change theirs.
+        let (_, green) = try await call(.GET, "/api/v1/organizations/\(self.green.uuidString)/sla-policy", token: admin)
+        XCTAssertEqual(object(green)["source"] as? String, "builtin")
+        let owner = try await token("owner@bloom.example")
+        let read = try await call(.GET, "/api/v1/organizations/\(bloom.uuidString)/sla-policy", token: owner).0
+        XCTAssertEqual(read, .ok)
+        let write = try await call(.PUT, "/api/v1/organizations/\(bloom.uuidString)/sla-policy", token: owner, json: policy).0
+        XCTAssertEqual(write, .forbidden)
+        let (bad, badBody) = try await call(.PUT, "/api/v1/sla-policy", token: admin,
+                                            json: #"{"name":"x","critical":{"firstResponse":{"kind":"wallClock","seconds":-5}}}"#)
+        XCTAssertEqual(bad, .badRequest, badBody)
+    }
+}

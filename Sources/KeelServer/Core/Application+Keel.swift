@@ -22,6 +22,7 @@ extension Application {
         migrations.add(CreateAttachments())
         migrations.add(CreateSavedViews())
         migrations.add(SearchIndexes())
+        migrations.add(CreateSLAPolicies())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -48,6 +49,7 @@ extension Application {
         CalendarAPI.register(api)
         NotificationAPI.register(api)
         SavedViewAPI.register(api)
+        SLAPolicies.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 

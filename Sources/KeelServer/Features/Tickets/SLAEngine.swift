@@ -7,6 +7,7 @@ import Vapor
 /// verdict stored on the ticket, and warnings and breaches stored once as facts.
 /// Called explicitly by the ticket service and by the ticker, never from model hooks.
 struct SLAEngine: Sendable {
+    /// For list rows computed from stored fields only: the built-in policy's pausing statuses.
     let policy: SLAPolicy = .standard
 
     /// Site calendar, else the organisation's, else the provider default, else Mon–Fri
@@ -49,6 +50,7 @@ struct SLAEngine: Sendable {
 
     private func readings(_ ticket: Ticket, on db: any Database, now: Date) async throws -> (SLAClockReading, SLAClockReading, [SLAEvent]) {
         let calendar = try await calendar(organizationID: ticket.$organization.id, siteID: ticket.$site.id, on: db)
+        let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db)
         let clock = SLAClock(policy: policy, calendar: calendar)
         let history = try await history(ticket, on: db)
         let (first, resolution) = clock.evaluate(history, now: now)
@@ -106,6 +108,7 @@ struct SLAEngine: Sendable {
     /// Computed now, with elapsed business time: for a single ticket.
     func live(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketOut.SLA {
         let (first, resolution, _) = try await readings(ticket, on: db, now: now)
+        let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db)
         let breached = [first, resolution].filter { $0.breachedAt != nil }.map(\.clock.rawValue)
         return TicketOut.SLA(policy: policy.name, firstResponseDueAt: first.dueAt, firstRespondedAt: ticket.firstRespondedAt,
                              resolutionDueAt: resolution.dueAt, resolvedAt: ticket.resolvedAt, paused: resolution.paused,
