@@ -15,7 +15,6 @@ extension Application {
                 url: url, maxConnectionsPerEventLoop: perLoop, connectionPoolTimeout: .seconds(10), sqlLogLevel: .trace)
             databases.use(factory, as: .psql)
         } else {
-            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(config.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
         }
         storage[WriteGateKey.self] = WriteGate(serial: !config.usesPostgres)
@@ -25,6 +24,8 @@ extension Application {
     /// loop, so every loop's connection is set up here once at start.
     func prepareDatabaseConnections() async throws {
         guard !keel.usesPostgres else { return }
+        // Created here, not at configuration, so `keel --help` leaves no folder behind.
+        try FileManager.default.createDirectory(atPath: keel.dataDirectory, withIntermediateDirectories: true)
         for loop in eventLoopGroup.makeIterator() {
             let database = databases.database(logger: logger, on: loop)!
             let sql = database as! any SQLDatabase
