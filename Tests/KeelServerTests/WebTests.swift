@@ -205,7 +205,31 @@ final class WebTests: KeelTestCase {
         let foreign = try await get("\(path)/edit", session: office).0
         XCTAssertEqual(foreign, .notFound)
     }
+
+    func testTechnicianRecordsTimeAndMergesByNumberFromTheTicketPage() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let first = object(try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"Email down"}"#).1)
+        let second = object(try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"No email"}"#).1)
+        let (session, csrf) = try await signIn("tech1@keel.test")
+        let secondID = second["id"] as! String
+        let (timeStatus, _, _) = try await post("/tickets/\(secondID)/staff", session: session,
+                                                form: ["action": "time", "minutes": "25", "billable": "on", "note": "checked MX", "_csrf": csrf])
+        XCTAssertEqual(timeStatus, .seeOther)
+        let entries = try await TimeEntry.query(on: app.db).all()
+        XCTAssertEqual(entries.map(\.minutes), [25])
+        let (unknown, html, _) = try await post("/tickets/\(secondID)/staff", session: session,
+                                                form: ["action": "merge", "number": "#99999", "_csrf": csrf])
+        XCTAssertEqual(unknown, .ok)
+        XCTAssertTrue(html.contains("flash-error"))
+        let (merged, _, _) = try await post("/tickets/\(secondID)/staff", session: session,
+                                            form: ["action": "merge", "number": "#\(first["number"] as! Int)", "_csrf": csrf])
+        XCTAssertEqual(merged, .seeOther)
+        let stored = try await Ticket.find(UUID(uuidString: secondID)!, on: app.db)
+        XCTAssertEqual(stored?.status, "closed")
+        XCTAssertEqual(stored?.mergedIntoID?.uuidString, first["id"] as? String)
+    }
 }
+
 
 final class CalendarWebTests: KeelTestCase {
     func testCalendarsAreManagedAsJSONWithFieldErrorsAndICSImport() async throws {

@@ -79,6 +79,33 @@ enum TicketPages {
                 return try await show(req, error: req.message(for: error).0)
             }
         }
+        routes.post("tickets", ":ticketID", "staff") { req async throws -> Response in
+            // Merge, link and time from the technician's panel; other tickets are named by number.
+            _ = try req.requireWebContext()
+            let id = try req.idParameter("ticketID")
+            _ = try await req.tenant.ticket(id)
+            let form = try req.content.decode(StaffForm.self)
+            do {
+                let service = try TicketService(req)
+                switch form.action {
+                case "merge", "link":
+                    guard let number = Int((form.number ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "# "))),
+                          let other = try await req.tenant.tickets().filter(\.$number == number).first() else {
+                        throw KeelError.validation("number", "ticket_number_unknown")
+                    }
+                    if form.action == "merge" { _ = try await service.merge(id, into: other.requireID()) }
+                    else { try await service.link(id, to: other.requireID()) }
+                case "time":
+                    guard let minutes = Int(form.minutes ?? "") else { throw KeelError.validation("minutes", "minutes_invalid") }
+                    _ = try await service.logTime(on: id, TimeEntryInput(minutes: minutes, billable: form.billable == "on", note: form.note))
+                default:
+                    throw KeelError(.badRequest, "bad_request")
+                }
+                return req.redirect(to: "/tickets/\(id.uuidString)?notice=saved", redirectType: .normal)
+            } catch let error as KeelError where error.status != .notFound {
+                return try await show(req, error: req.message(for: error).0)
+            }
+        }
         routes.post("tickets", ":ticketID", "take") { req async throws -> Response in
             let context = try req.requireWebContext()
             let id = try req.idParameter("ticketID")
@@ -174,4 +201,12 @@ enum TicketPages {
         default: return event.kind
         }
     }
+}
+
+struct StaffForm: Content {
+    var action: String
+    var number: String?
+    var minutes: String?
+    var billable: String?
+    var note: String?
 }
