@@ -152,6 +152,8 @@ class Generator:
         resolved_at = closed_at = None
         if status in ("resolved", "closed"):
             resolved_at = min(self.now, created + r.uniform(0.1, 1.4) * resolve_s)
+            if status == "resolved" and resolved_at < self.now - 7 * 86400:
+                status = "closed"  # Keel's auto-close (7 days) would have closed it already
             if status == "closed":
                 closed_at = min(self.now, resolved_at + 7 * 86400)
         breached = (responded or self.now) > first_due or (resolved_at or self.now) > resolution_due

@@ -23,6 +23,7 @@ extension Application {
         migrations.add(CreateSavedViews())
         migrations.add(SearchIndexes())
         migrations.add(CreateSLAPolicies())
+        migrations.add(TicketListIndexes())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

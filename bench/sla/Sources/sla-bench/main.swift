@@ -102,7 +102,7 @@ for scenario in scenarios {
         rates.append(Double(count * scenario.computationsPerIteration) / seconds(elapsed))
     }
     rates.sort()
-    print(String(format: "  %-58@ median %10.0f /s   best %10.0f /s", scenario.name as NSString,
-                 rates[rates.count / 2], rates.last!))
+    let label = scenario.name.padding(toLength: 60, withPad: " ", startingAt: 0)
+    print(label + String(format: " median %10.0f /s   best %10.0f /s", rates[rates.count / 2], rates.last!))
 }
 print(String(format: "checksum %.0f", checksum.truncatingRemainder(dividingBy: 1e9)))
