@@ -165,7 +165,8 @@ enum TicketPages {
             AttachmentRow(id: $0.id!.uuidString, name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
                           isInternal: $0.isInternal)
         }
-        let minutes = staff ? try await TimeEntry.query(on: req.db).filter(\.$ticket.$id == ticketID).sum(\.$minutes) ?? 0 : 0
+        // Summed here: PostgreSQL answers SUM(integer) as NUMERIC, which does not decode as Int.
+        let minutes = staff ? try await TimeEntry.query(on: req.db).filter(\.$ticket.$id == ticketID).all(\.$minutes).reduce(0, +) : 0
         let data = ShowData(
             id: ticketID.uuidString, number: ticket.number, title: ticket.title, body: ticket.body,
             organization: names.organizations[ticket.$organization.id] ?? "", requester: names.people[ticket.$requester.id] ?? "",
