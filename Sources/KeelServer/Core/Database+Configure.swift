@@ -78,3 +78,8 @@ extension Application {
         }
     }
 }
+
+extension Database {
+    /// PostgreSQL and SQLite differ in a few places (locks, ILIKE, indexes); this is where we ask.
+    var isPostgres: Bool { (self as? any SQLDatabase)?.dialect.name == "postgresql" }
+}

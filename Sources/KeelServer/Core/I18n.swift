@@ -45,6 +45,13 @@ extension Request {
         application.catalog.text(key, language, values)
     }
 
+    /// A file size for people: bytes, KB or MB, worded by the catalogs.
+    func fileSize(_ bytes: Int) -> String {
+        if bytes < 1024 { return t("size.bytes", ["n": String(bytes)]) }
+        if bytes < 1 << 20 { return t("size.kb", ["n": String(format: "%.1f", Double(bytes) / 1024)]) }
+        return t("size.mb", ["n": String(format: "%.1f", Double(bytes) / 1_048_576)])
+    }
+
     /// A translation when the catalog has one, else the data as typed (category names, say).
     func t(_ key: String, orData fallback: String) -> String {
         let text = application.catalog.text(key, language)

@@ -49,6 +49,14 @@ struct TenantData {
         return query
     }
 
+    /// An attachment of a ticket in scope; internal files only for provider staff.
+    func attachment(_ id: UUID) async throws -> TicketAttachment {
+        guard let attachment = try await TicketAttachment.find(id, on: db) else { throw KeelError.notFound }
+        _ = try await ticket(attachment.$ticket.id)
+        if attachment.isInternal && !seesProviderStaff { throw KeelError.notFound }
+        return attachment
+    }
+
     /// SQLite only: ids of tickets in scope whose title, body or readable comments contain
     /// `text` (three characters or more), found through the trigram FTS5 indexes, newest first.
     func searchTicketIDs(_ text: String, limit: Int) async throws -> [UUID] {

@@ -51,7 +51,7 @@ struct ChangeSet: Sendable {
 enum AuditLog {
     static func append(on db: any Database, actor: AuditActor, organizationID: UUID?, action: String,
                        entityType: String, entityID: String?, changes: ChangeSet, at: Date = Date()) async throws {
-        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+        if db.isPostgres, let sql = db as? any SQLDatabase {
             // Several Keel nodes may append at once; the chain needs one writer at a time.
             try await sql.raw("SELECT pg_advisory_xact_lock(7315001)").run()
         }

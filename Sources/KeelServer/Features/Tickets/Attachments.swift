@@ -134,10 +134,7 @@ enum AttachmentService {
     }
 
     static func download(_ id: UUID, req: Request) async throws -> Response {
-        let context = try req.requireContext()
-        guard let attachment = try await TicketAttachment.find(id, on: req.db) else { throw KeelError.notFound }
-        _ = try await req.tenant.ticket(attachment.$ticket.id)
-        if attachment.isInternal && !context.isProviderStaff { throw KeelError.notFound }
+        let attachment = try await req.tenant.attachment(id)
         let path = AttachmentStore(root: req.application.keel.attachmentsDirectory).path(for: attachment.sha256)
         let response = try await req.fileio.asyncStreamFile(at: path)
         // The original name, UTF-8 safe (RFC 6266 / 5987); never rendered inline as HTML.

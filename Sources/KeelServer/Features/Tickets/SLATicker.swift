@@ -50,7 +50,7 @@ final class SLATicker: LifecycleHandler, Sendable {
     static func tick(_ app: Application, now: Date, batch: Int = 500) async throws -> Int {
         let engine = app.sla
         return try await app.write { db in
-            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            if db.isPostgres, let sql = db as? any SQLDatabase {
                 let rows = try await sql.raw("SELECT pg_try_advisory_xact_lock(7315002) AS locked").all()
                 guard try rows.first?.decode(column: "locked", as: Bool.self) == true else { return 0 }
             }

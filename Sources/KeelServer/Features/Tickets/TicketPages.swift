@@ -162,7 +162,7 @@ enum TicketPages {
         let status = TicketStatus(rawValue: ticket.status) ?? .new
         let sla = try await req.application.sla.live(ticket, on: req.db, now: Date())
         let files = try await AttachmentService.list(ticketID, req: req).map {
-            AttachmentRow(id: $0.id!.uuidString, name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+            AttachmentRow(id: $0.id!.uuidString, name: $0.fileName, size: req.fileSize($0.size),
                           isInternal: $0.isInternal)
         }
         // Summed here: PostgreSQL answers SUM(integer) as NUMERIC, which does not decode as Int.

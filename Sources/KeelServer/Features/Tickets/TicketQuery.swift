@@ -41,10 +41,6 @@ struct TicketFilter {
         if let sla, !["ok", "warning", "breached"].contains(sla) { throw KeelError(.badRequest, "sla_filter_invalid", field: "sla") }
     }
 
-    private func postgres(_ tenant: TenantData) -> Bool {
-        (tenant.db as? any SQLDatabase)?.dialect.name == "postgresql"
-    }
-
     func apply(to query: QueryBuilder<Ticket>, tenant: TenantData) async throws {
         if !status.isEmpty {
             var wanted = status
@@ -66,7 +62,7 @@ struct TicketFilter {
         }
         if let category, !category.isEmpty { query.filter(\.$category == category) }
         if let sla { query.filter(\.$slaState == sla) }
-        if let q, !postgres(tenant), q.count >= 3 {
+        if let q, !tenant.db.isPostgres, q.count >= 3 {
             // SQLite with a term the trigram index can serve: one indexed query, scope applied there.
             let ids = try await tenant.searchTicketIDs(q, limit: 10_000)
             let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# ")))
@@ -77,7 +73,7 @@ struct TicketFilter {
         } else if let q {
             // Title, body and the comments the caller may read (internal notes only for staff),
             // case-insensitive on both databases (SQLite's LIKE already is; PostgreSQL needs ILIKE).
-            let postgres = (tenant.db as? any SQLDatabase)?.dialect.name == "postgresql"
+            let postgres = tenant.db.isPostgres
             let method: DatabaseQuery.Filter.Method = postgres ? .custom("ILIKE") : .custom("LIKE")
             // PostgreSQL escapes with a backslash by default; SQLite has no escape without an
             // ESCAPE clause, so there a % or _ typed in a search acts as a wildcard.
