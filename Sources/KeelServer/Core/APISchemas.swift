@@ -6,6 +6,7 @@ enum APISchemas {
     nonisolated(unsafe) private static let nullableString: [String: Any] = ["type": "string", "nullable": true]
     nonisolated(unsafe) private static let dateTime: [String: Any] = ["type": "string", "format": "date-time"]
     nonisolated(unsafe) private static let nullableDateTime: [String: Any] = ["type": "string", "format": "date-time", "nullable": true]
+    nonisolated(unsafe) private static let priorityEnum: [String: Any] = ["type": "string", "enum": ["critical", "high", "medium", "low"]]
     nonisolated(unsafe) private static let boolean: [String: Any] = ["type": "boolean"]
     nonisolated(unsafe) private static let language: [String: Any] = ["type": "string", "enum": ["en", "zh-Hans"]]
     nonisolated(unsafe) private static let role: [String: Any] = ["type": "string", "enum": ["provider_admin", "technician", "client_admin", "client_user"]]
@@ -80,6 +81,12 @@ enum APISchemas {
                             required: ["name", "critical", "high", "medium", "low"]),
         "SLAPolicyOut": object(["source": ["type": "string", "enum": ["organization", "provider", "builtin"]],
                                 "organizationId": nullableString, "policy": ["$ref": "#/components/schemas/SLAPolicy"]]),
+        "PriorityRow": object(["high": priorityEnum, "medium": priorityEnum, "low": priorityEnum], required: ["high", "medium", "low"]),
+        "PriorityMatrix": object(["organization": ["$ref": "#/components/schemas/PriorityRow"],
+                                  "department": ["$ref": "#/components/schemas/PriorityRow"],
+                                  "user": ["$ref": "#/components/schemas/PriorityRow"]], required: ["organization", "department", "user"]),
+        "PriorityMatrixOut": object(["source": ["type": "string", "enum": ["install", "builtin"]],
+                                     "matrix": ["$ref": "#/components/schemas/PriorityMatrix"]]),
         "Attachment": object(["id": string, "ticketId": string, "fileName": string, "contentType": string,
                               "size": ["type": "integer"], "sha256": string, "internal": boolean, "createdAt": dateTime]),
         "AttachmentList": list("Attachment"),

@@ -24,6 +24,7 @@ extension Application {
         migrations.add(SearchIndexes())
         migrations.add(CreateSLAPolicies())
         migrations.add(TicketListIndexes())
+        migrations.add(ServiceDeskSettings())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -51,6 +52,7 @@ extension Application {
         NotificationAPI.register(api)
         SavedViewAPI.register(api)
         SLAPolicies.register(api)
+        PriorityMatrixSetting.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 
@@ -64,6 +66,7 @@ extension Application {
         BoardController.register(self)
         NotificationController.register(self)
         CalendarController.register(self, uploadMaxBytes: config.uploadMaxBytes)
+        PriorityMatrixSetting.registerPages(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

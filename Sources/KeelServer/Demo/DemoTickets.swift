@@ -89,7 +89,7 @@ enum DemoTickets {
                 ticket.status = status.rawValue
                 ticket.impact = topic.impact.rawValue
                 ticket.urgency = topic.urgency.rawValue
-                ticket.priority = priority.rawValue
+                ticket.setPriority(priority)
                 ticket.category = topic.category
                 ticket.$requester.id = people[Int(random.next() % UInt64(people.count))]
                 ticket.$assignee.id = status == .new ? nil : assignee

@@ -7,9 +7,6 @@ import Vapor
 /// verdict stored on the ticket, and warnings and breaches stored once as facts.
 /// Called explicitly by the ticket service and by the ticker, never from model hooks.
 struct SLAEngine: Sendable {
-    /// For list rows computed from stored fields only: the built-in policy's pausing statuses.
-    let policy: SLAPolicy = .standard
-
     /// Site calendar, else the organisation's, else the provider default, else Mon–Fri
     /// 09:00–17:30 in the organisation's timezone.
     func calendar(organizationID: UUID, siteID: UUID?, on db: any Database) async throws -> BusinessCalendar {
@@ -28,21 +25,24 @@ struct SLAEngine: Sendable {
         return (try? BusinessCalendar.standard(timeZoneIdentifier: zone)) ?? .twentyFourSeven
     }
 
-    /// The ticket's SLA history from its stored events.
-    func history(_ ticket: Ticket, on db: any Database) async throws -> TicketSLAHistory {
+    /// The ticket's SLA history from its stored events. A stored time can come back a
+    /// fraction of a millisecond later than it was written (the database's precision), so
+    /// an event recorded "now" by the same request is clamped to `now` and counts.
+    func history(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketSLAHistory {
         let events = try await TicketEvent.query(on: db).filter(\.$ticket.$id == ticket.requireID())
             .filter(\.$kind ~~ ["status", "priority", "merged"]).sort(\.$at).all()
+        func clamp(_ date: Date) -> Date { date > now && date.timeIntervalSince(now) < 0.01 ? now : date }
         var initialPriority = Priority(rawValue: ticket.priority) ?? .medium
         if let first = events.first(where: { $0.kind == "priority" }), let from = first.fromValue.flatMap(Priority.init(rawValue:)) {
             initialPriority = from
         }
         let priorityChanges = events.filter { $0.kind == "priority" }.compactMap { event in
-            event.toValue.flatMap(Priority.init(rawValue:)).map { PriorityChange(at: event.at, priority: $0) }
+            event.toValue.flatMap(Priority.init(rawValue:)).map { PriorityChange(at: clamp(event.at), priority: $0) }
         }
         let statusChanges = events.compactMap { event -> StatusChange? in
-            if event.kind == "merged" { return StatusChange(at: event.at, status: .closed) }
+            if event.kind == "merged" { return StatusChange(at: clamp(event.at), status: .closed) }
             guard event.kind == "status" else { return nil }
-            return event.toValue.flatMap(TicketStatus.init(rawValue:)).map { StatusChange(at: event.at, status: $0) }
+            return event.toValue.flatMap(TicketStatus.init(rawValue:)).map { StatusChange(at: clamp(event.at), status: $0) }
         }
         return TicketSLAHistory(createdAt: ticket.createdAt ?? Date(), priority: initialPriority, priorityChanges: priorityChanges,
                                 statusChanges: statusChanges, firstPublicStaffReplyAt: ticket.firstRespondedAt)
@@ -52,7 +52,7 @@ struct SLAEngine: Sendable {
         let calendar = try await calendar(organizationID: ticket.$organization.id, siteID: ticket.$site.id, on: db)
         let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db)
         let clock = SLAClock(policy: policy, calendar: calendar)
-        let history = try await history(ticket, on: db)
+        let history = try await history(ticket, on: db, now: now)
         let (first, resolution) = clock.evaluate(history, now: now)
         return (first, resolution, clock.events(history, now: now))
     }
@@ -69,16 +69,26 @@ struct SLAEngine: Sendable {
         try await ticket.save(on: db)
         guard !events.isEmpty else { return }
         let ticketID = try ticket.requireID()
-        let known = Set(try await SLAFact.query(on: db).filter(\.$ticket.$id == ticketID).all().map { "\($0.clock)|\($0.kind)" })
-        for event in events where !known.contains("\(event.clock.rawValue)|\(event.kind.rawValue)") {
-            let fact = SLAFact()
-            fact.$ticket.id = ticketID
-            fact.organizationID = ticket.$organization.id
-            fact.clock = event.clock.rawValue
-            fact.kind = event.kind.rawValue
-            fact.dueAt = event.dueAt
-            fact.at = event.at
-            try await fact.create(on: db)
+        let stored = try await SLAFact.query(on: db).filter(\.$ticket.$id == ticketID).all()
+        let known = Dictionary(stored.map { ("\($0.clock)|\($0.kind)", $0) }, uniquingKeysWith: { first, _ in first })
+        for event in events {
+            if let fact = known["\(event.clock.rawValue)|\(event.kind.rawValue)"] {
+                // Same deadline: already recorded and told. A deadline moved by a priority or policy
+                // change is a new warning or breach: the fact follows the clock and people hear again.
+                guard abs(fact.dueAt.timeIntervalSince(event.dueAt)) >= 1 else { continue }
+                fact.dueAt = event.dueAt
+                fact.at = event.at
+                try await fact.update(on: db)
+            } else {
+                let fact = SLAFact()
+                fact.$ticket.id = ticketID
+                fact.organizationID = ticket.$organization.id
+                fact.clock = event.clock.rawValue
+                fact.kind = event.kind.rawValue
+                fact.dueAt = event.dueAt
+                fact.at = event.at
+                try await fact.create(on: db)
+            }
             // Escalation: the assignee hears of a warning; a breach also goes to the provider admins.
             var people: [UUID?] = [ticket.$assignee.id]
             if event.kind == .breach { people += try await Notifier.providerAdmins(on: db).map { Optional($0) } }
@@ -91,8 +101,9 @@ struct SLAEngine: Sendable {
         return (order.firstIndex(of: a) ?? 0) >= (order.firstIndex(of: b) ?? 0) ? a : b
     }
 
-    /// From stored fields only: for lists, no extra queries.
-    func stored(_ ticket: Ticket, now: Date) -> TicketOut.SLA {
+    /// From stored fields only: for lists, no extra queries. `policy` is the ticket's
+    /// organisation's policy when the caller has it (see `SLAPolicies.effective(for:on:)`).
+    func stored(_ ticket: Ticket, now: Date, policy: SLAPolicy = .standard) -> TicketOut.SLA {
         let status = TicketStatus(rawValue: ticket.status) ?? .new
         var breached: [String] = []
         if let due = ticket.firstResponseDueAt, (ticket.firstRespondedAt ?? now) > due { breached.append(SLAClockKind.firstResponse.rawValue) }

@@ -59,6 +59,22 @@ enum SLAPolicies {
         return (.standard, "builtin")
     }
 
+    /// The policies in force for several organisations, in one query (for list pages).
+    static func effective(for organizationIDs: [UUID], on db: any Database) async throws -> [UUID: SLAPolicy] {
+        let ids = Array(Set(organizationIDs))
+        let records = try await SLAPolicyRecord.query(on: db).group(.or) { group in
+            group.filter(\.$organizationID == nil)
+            if !ids.isEmpty { group.filter(\.$organizationID ~~ ids) }
+        }.all()
+        func decode(_ record: SLAPolicyRecord?) -> SLAPolicy? {
+            record.flatMap { try? JSONDecoder().decode(SLAPolicy.self, from: Data($0.definition.utf8)) }
+        }
+        let fallback = decode(records.first { $0.organizationID == nil }) ?? .standard
+        var result: [UUID: SLAPolicy] = [:]
+        for id in ids { result[id] = decode(records.first { $0.organizationID == id }) ?? fallback }
+        return result
+    }
+
     /// Replaces a policy (provider admins) and recomputes the organisation's open tickets.
     static func put(_ organizationID: UUID?, req: Request) async throws -> SLAPolicyOut {
         let context = try req.requireContext()

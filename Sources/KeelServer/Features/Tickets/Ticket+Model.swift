@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KeelDomain
 
 /// A request or incident of one client organisation. SLA due times are stored so that
 /// lists can filter and sort on them; `SLARecompute` keeps them right, explicitly.
@@ -16,6 +17,8 @@ final class Ticket: Model, @unchecked Sendable {
     @Field(key: "impact") var impact: String
     @Field(key: "urgency") var urgency: String
     @Field(key: "priority") var priority: String
+    /// 0 (critical) … 3 (low), kept with `priority` for sorting; set both through `setPriority`.
+    @Field(key: "priority_rank") var priorityRank: Int
     @OptionalField(key: "category") var category: String?
     @Parent(key: "requester_id") var requester: User
     @OptionalParent(key: "assignee_id") var assignee: User?
@@ -33,6 +36,11 @@ final class Ticket: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .none) var updatedAt: Date?
 
     init() {}
+
+    func setPriority(_ value: Priority) {
+        priority = value.rawValue
+        priorityRank = value.rank
+    }
 }
 
 /// A public reply or an internal note. Internal notes never reach client roles.

@@ -4,28 +4,29 @@ import Vapor
 
 enum TicketAPI {
     static func register(_ api: API) {
-        api.on(.GET, "tickets", "Search and list tickets (q, status, priority, organizationId, assigneeId, category, sla)",
+        api.on(.GET, "tickets", "Search and list tickets (q, status, priority, organizationId, assigneeId, category, sla; sort: newest, oldest, updated, due, priority)",
                tag: "tickets", response: "TicketList") { req in
             let tenant = try req.tenant
             let list = try ListQuery(req)
+            let sort = try TicketSort(req)
             let query = tenant.tickets()
             try await TicketFilter(req).apply(to: query, tenant: tenant)
-            if let cursor = list.cursor {
-                guard let below = Int(cursor) else { throw KeelError(.badRequest, "invalid_cursor", field: "cursor") }
-                query.filter(\.$number < below)
-            }
-            let rows = try await query.sort(\.$number, .descending).limit(list.limit + 1).all()
+            try sort.apply(to: query, cursor: list.cursor)
+            let rows = try await query.limit(list.limit + 1).all()
             let items = Array(rows.prefix(list.limit))
             let sla = req.application.sla
             let now = Date()
-            return ListPage(items: items.map { TicketOut($0, sla: sla.stored($0, now: now)) },
-                            nextCursor: rows.count > list.limit ? items.last.map { String($0.number) } : nil)
+            let policies = try await SLAPolicies.effective(for: items.map { $0.$organization.id }, on: req.db)
+            return ListPage(items: items.map { TicketOut($0, sla: sla.stored($0, now: now, policy: policies[$0.$organization.id] ?? .standard)) },
+                            nextCursor: rows.count > list.limit ? items.last.map(sort.cursor(after:)) : nil)
         }
         api.on(.POST, "tickets", "Raise a ticket", tag: "tickets", body: "TicketCreate", response: "Ticket", status: 201) { req in
             let service = try TicketService(req)
             let input = try req.content.decode(TicketCreate.self)
             let ticket = try await service.create(input, defaultChannel: "api")
-            return try await TicketOut(ticket, sla: req.application.sla.stored(ticket, now: Date())).response(status: .created, for: req)
+            let policy = try await SLAPolicies.effective(for: [ticket.$organization.id], on: req.db)[ticket.$organization.id] ?? .standard
+            return try await TicketOut(ticket, sla: req.application.sla.stored(ticket, now: Date(), policy: policy))
+                .response(status: .created, for: req)
         }
         api.on(.GET, "tickets/{ticketID}", "Get a ticket with its SLA clocks", tag: "tickets", response: "Ticket") { req in
             let ticket = try await req.tenant.ticket(try req.idParameter("ticketID"))
@@ -71,7 +72,7 @@ enum TicketAPI {
             let input = try req.content.decode(MergeInput.self)
             guard let target = UUID(uuidString: input.targetId) else { throw KeelError.notFound }
             let ticket = try await TicketService(req).merge(id, into: target)
-            return TicketOut(ticket, sla: req.application.sla.stored(ticket, now: Date()))
+            return TicketOut(ticket, sla: try await req.application.sla.live(ticket, on: req.db, now: Date()))
         }
         api.on(.POST, "tickets/{ticketID}/links", "Link a related ticket", tag: "tickets", body: "LinkInput", status: 204) { req in
             let id = try req.idParameter("ticketID")

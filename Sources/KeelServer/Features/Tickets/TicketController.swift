@@ -12,7 +12,7 @@ enum TicketController {
     struct ListData: Encodable {
         let rows: [Row]; let q: String; let statuses: [SelectOption]; let priorities: [SelectOption]
         let organizations: [SelectOption]; let isStaff: Bool; let next: String?; let query: String
-        let views: [SelectOption]
+        let sorts: [SelectOption]; let views: [SelectOption]
     }
 
     static func register(_ routes: any RoutesBuilder) {
@@ -20,10 +20,11 @@ enum TicketController {
             let context = try req.requireWebContext()
             let tenant = try req.tenant
             let filter = try TicketFilter(req)
+            let sort = try TicketSort(req)
             let query = tenant.tickets()
             try await filter.apply(to: query, tenant: tenant)
-            if let cursor = req.query[Int.self, at: "cursor"] { query.filter(\.$number < cursor) }
-            let rows = try await query.sort(\.$number, .descending).limit(51).all()
+            try sort.apply(to: query, cursor: req.query[String.self, at: "cursor"].flatMap { $0.isEmpty ? nil : $0 })
+            let rows = try await query.limit(51).all()
             let page = Array(rows.prefix(50))
             let names = try await TicketViews.names(req, tickets: page)
             let data = ListData(
@@ -35,8 +36,10 @@ enum TicketController {
                 organizations: try await tenant.organizations().sort(\.$name).all().map {
                     SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.organizationID)
                 },
-                isStaff: context.isProviderStaff, next: rows.count > 50 ? page.last.map { String($0.number) } : nil,
-                query: req.url.query ?? "",
+                isStaff: context.isProviderStaff,
+                next: rows.count > 50 ? page.last.map { nextQuery(req, cursor: sort.cursor(after: $0)) } : nil,
+                query: filterQuery(req),
+                sorts: TicketSort.allCases.map { SelectOption(value: $0.rawValue, label: req.t("sort.\($0.rawValue)"), selected: $0 == sort) },
                 views: try await SavedViewService.mine(req).map { SelectOption(value: $0.query, label: $0.name, selected: false) })
             return try await req.renderPage("tickets/index", data: data)
         }
@@ -51,7 +54,8 @@ enum TicketController {
             let tenant = try req.tenant
             let query = tenant.tickets()
             try await TicketFilter(req).apply(to: query, tenant: tenant)
-            let tickets = try await query.sort(\.$number, .descending).limit(50_000).all()
+            try TicketSort(req).apply(to: query, cursor: nil)
+            let tickets = try await query.limit(50_000).all()
             let names = try await TicketViews.names(req, tickets: tickets)
             var csv = CSV.line(["number", "title", "organization", "status", "priority", "category", "assignee", "created", "resolution_due", "sla"])
             for ticket in tickets {
@@ -66,6 +70,23 @@ enum TicketController {
             headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tickets.csv\"")
             return Response(status: .ok, headers: headers, body: .init(string: "\u{FEFF}" + csv))
         }
+    }
+}
+
+extension TicketController {
+    /// The list's query without its cursor: for export, saved views and the next page.
+    static func filterQuery(_ req: Request) -> String {
+        var components = URLComponents()
+        components.percentEncodedQuery = req.url.query
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "cursor" }
+        return components.percentEncodedQuery ?? ""
+    }
+
+    static func nextQuery(_ req: Request, cursor: String) -> String {
+        var components = URLComponents()
+        components.percentEncodedQuery = filterQuery(req)
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "cursor", value: cursor)]
+        return components.percentEncodedQuery ?? ""
     }
 }
 

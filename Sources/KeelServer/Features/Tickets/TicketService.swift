@@ -45,7 +45,7 @@ struct TicketService {
             siteID = try await tenant.site(UUID(uuidString: raw), in: organizationID).requireID()
         }
         let category = try await TicketRules.category(input.category, on: request.db)
-        let matrix = PriorityMatrix.standard
+        let (matrix, _) = try await PriorityMatrixSetting.current(on: request.db)
         let priority = matrix.priority(impact: impact, urgency: urgency)
 
         let now = Date()
@@ -58,7 +58,7 @@ struct TicketService {
         ticket.status = TicketStatus.new.rawValue
         ticket.impact = impact.rawValue
         ticket.urgency = urgency.rawValue
-        ticket.priority = priority.rawValue
+        ticket.setPriority(priority)
         ticket.category = category
         ticket.$requester.id = requesterID
         ticket.channel = channel
@@ -110,7 +110,7 @@ struct TicketService {
         var impact = try TicketRules.impact(ticket.impact), urgency = try TicketRules.urgency(ticket.urgency)
         if let raw = patch.impact { impact = try TicketRules.impact(raw) }
         if let raw = patch.urgency { urgency = try TicketRules.urgency(raw) }
-        var priority = PriorityMatrix.standard.priority(impact: impact, urgency: urgency)
+        var priority = try await PriorityMatrixSetting.current(on: request.db).0.priority(impact: impact, urgency: urgency)
         if let raw = patch.priority {
             guard let chosen = Priority(rawValue: raw) else { throw KeelError.validation("priority", "priority_invalid") }
             priority = chosen
@@ -126,7 +126,7 @@ struct TicketService {
             }
             ticket.impact = impact.rawValue
             ticket.urgency = urgency.rawValue
-            ticket.priority = priority.rawValue
+            ticket.setPriority(priority)
         }
         if let raw = patch.category {
             let category = try await TicketRules.category(raw, on: request.db)
