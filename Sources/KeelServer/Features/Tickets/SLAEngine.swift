@@ -9,7 +9,7 @@ import Vapor
 struct SLAEngine: Sendable {
     /// Site calendar, else the organisation's, else the provider default, else Mon–Fri
     /// 09:00–17:30 in the organisation's timezone.
-    func calendar(organizationID: UUID, siteID: UUID?, on db: any Database) async throws -> BusinessCalendar {
+    func calendar(organizationID: UUID, siteID: UUID?, timezone: String? = nil, on db: any Database) async throws -> BusinessCalendar {
         let candidates = try await BusinessCalendarRecord.query(on: db).group(.or) { group in
             group.filter(\.$organizationID == organizationID)
             if let siteID { group.filter(\.$siteID == siteID) }
@@ -21,7 +21,8 @@ struct SLAEngine: Sendable {
         if let chosen, let calendar = try? JSONDecoder().decode(BusinessCalendar.self, from: Data(chosen.definition.utf8)) {
             return calendar
         }
-        let zone = try await Organization.find(organizationID, on: db)?.timezone ?? "UTC"
+        let zone: String
+        if let timezone { zone = timezone } else { zone = try await Organization.find(organizationID, on: db)?.timezone ?? "UTC" }
         return (try? BusinessCalendar.standard(timeZoneIdentifier: zone)) ?? .twentyFourSeven
     }
 
@@ -57,15 +58,32 @@ struct SLAEngine: Sendable {
         return (first, resolution, clock.events(history, now: now))
     }
 
-    /// Recomputes and stores due times and state, and records new warnings and breaches.
-    func recompute(_ ticket: Ticket, on db: any Database, now: Date) async throws {
-        let (first, resolution, events) = try await readings(ticket, on: db, now: now)
+    /// Due times of a ticket about to be created, set on it before its row is written: at
+    /// creation there is no history to read, so this costs the calendar and policy look-ups
+    /// only, and they run before the write transaction. Returns the policy in force.
+    func initialize(_ ticket: Ticket, organization: Organization, on db: any Database, now: Date) async throws -> SLAPolicy {
+        let organizationID = try organization.requireID()
+        let calendar = try await calendar(organizationID: organizationID, siteID: ticket.$site.id, timezone: organization.timezone, on: db)
+        let (policy, _) = try await SLAPolicies.effective(for: organizationID, on: db)
+        let history = TicketSLAHistory(createdAt: ticket.createdAt ?? now, priority: Priority(rawValue: ticket.priority) ?? .medium)
+        let (first, resolution) = SLAClock(policy: policy, calendar: calendar).evaluate(history, now: now)
+        apply(first, resolution, to: ticket, now: now)
+        return policy
+    }
+
+    private func apply(_ first: SLAClockReading, _ resolution: SLAClockReading, to ticket: Ticket, now: Date) {
         ticket.firstResponseDueAt = first.dueAt
         ticket.resolutionDueAt = resolution.dueAt
         ticket.slaState = Self.worst(first.state, resolution.state).rawValue
         let upcoming = [first, resolution].filter { $0.completedAt == nil && !$0.paused }
             .flatMap { [$0.warningAt, $0.dueAt] }.compactMap { $0 }.filter { $0 > now }
         ticket.slaCheckAt = upcoming.min()
+    }
+
+    /// Recomputes and stores due times and state, and records new warnings and breaches.
+    func recompute(_ ticket: Ticket, on db: any Database, now: Date) async throws {
+        let (first, resolution, events) = try await readings(ticket, on: db, now: now)
+        apply(first, resolution, to: ticket, now: now)
         try await ticket.save(on: db)
         guard !events.isEmpty else { return }
         let ticketID = try ticket.requireID()

@@ -23,9 +23,8 @@ enum TicketAPI {
         api.on(.POST, "tickets", "Raise a ticket", tag: "tickets", body: "TicketCreate", response: "Ticket", status: 201) { req in
             let service = try TicketService(req)
             let input = try req.content.decode(TicketCreate.self)
-            let ticket = try await service.create(input, defaultChannel: "api")
-            let policy = try await SLAPolicies.effective(for: [ticket.$organization.id], on: req.db)[ticket.$organization.id] ?? .standard
-            return try await TicketOut(ticket, sla: req.application.sla.stored(ticket, now: Date(), policy: policy))
+            let created = try await service.create(input, defaultChannel: "api")
+            return try await TicketOut(created.ticket, sla: req.application.sla.stored(created.ticket, now: Date(), policy: created.policy))
                 .response(status: .created, for: req)
         }
         api.on(.GET, "tickets/{ticketID}", "Get a ticket with its SLA clocks", tag: "tickets", response: "Ticket") { req in

@@ -33,7 +33,7 @@ enum TicketPages {
             let input = try req.content.decode(TicketCreate.self)
             let file = try? req.content.get(File.self, at: "file")
             do {
-                let ticket = try await TicketService(req).create(input, defaultChannel: "portal")
+                let ticket = try await TicketService(req).create(input, defaultChannel: "portal").ticket
                 if let file, file.data.readableBytes > 0 {
                     _ = try await AttachmentService.add(to: ticket.requireID(), file: file, internal: false, req: req)
                 }

@@ -17,7 +17,13 @@ struct TicketService {
     private var tenant: TenantData { TenantData(context, db: request.db) }
     private var isStaff: Bool { context.isProviderStaff }
 
-    func create(_ input: TicketCreate, defaultChannel: String) async throws -> Ticket {
+    struct Created {
+        let ticket: Ticket
+        /// The SLA policy in force for it, for the response.
+        let policy: SLAPolicy
+    }
+
+    func create(_ input: TicketCreate, defaultChannel: String) async throws -> Created {
         guard let title = FieldRules.cleanText(input.title ?? "", maximum: 200) else { throw KeelError.validation("title", "title_invalid") }
         let body = (input.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard body.count <= 100_000 else { throw KeelError.validation("body", "text_too_long", values: ["max": "100000"]) }
@@ -69,17 +75,16 @@ struct TicketService {
         changes.created(["title": title, "priority": priority.rawValue, "channel": channel, "organizationId": organizationID.uuidString.lowercased()])
         let audit = changes
         let actor = context.actor
-        let engine = request.application.sla
+        let policy = try await request.application.sla.initialize(ticket, organization: organization, on: request.db, now: now)
         try await request.application.write { db in
             ticket.number = try await TicketNumbers.next(on: db)
             try await ticket.create(on: db)
             try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: TicketStatus.new.rawValue,
                                            actor: actor.userID, isPublic: true, at: now)
-            try await engine.recompute(ticket, on: db, now: now)
             try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.create",
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
         }
-        return ticket
+        return Created(ticket: ticket, policy: policy)
     }
 
     /// Staff changes: status, impact/urgency/priority (with a reason), category, assignee, site, title.
