@@ -136,4 +136,19 @@ final class TicketListTests: KeelTestCase {
             .filter(\.$kind == "sla_warning").count()
         XCTAssertGreaterThanOrEqual(bells, 2, "the assignee heard of the first and of the moved deadline")
     }
+
+    func testAnAttachmentWhoseFileIsGoneIs410NotA500() async throws {
+        let patel = try await token("j.patel@greenlaw.example")
+        let (_, created) = try await call(.POST, "/api/v1/tickets", token: patel, json: #"{"title":"Screenshot of the error"}"#)
+        let id = object(created)["id"] as! String
+        let (status, body) = try await upload("/api/v1/tickets/\(id)/attachments", token: patel, fileName: "错误截图.png",
+                                              data: Data("not really a png".utf8))
+        XCTAssertEqual(status, .created, body)
+        let attachment = object(body)
+        let path = AttachmentStore(root: app.keel.attachmentsDirectory).path(for: attachment["sha256"] as! String)
+        try FileManager.default.removeItem(atPath: path)
+        let (gone, goneBody) = try await call(.GET, "/api/v1/attachments/\(attachment["id"] as! String)", token: patel)
+        XCTAssertEqual(gone, .gone)
+        XCTAssertEqual(errorCode(goneBody), "attachment_file_missing")
+    }
 }

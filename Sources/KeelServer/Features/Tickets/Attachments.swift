@@ -136,6 +136,12 @@ enum AttachmentService {
     static func download(_ id: UUID, req: Request) async throws -> Response {
         let attachment = try await req.tenant.attachment(id)
         let path = AttachmentStore(root: req.application.keel.attachmentsDirectory).path(for: attachment.sha256)
+        // The record is there but the file is not (a restore without the data directory's
+        // attachments, a disk problem): say so plainly instead of failing with a 500.
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            req.logger.error("attachment file missing", metadata: ["attachment": "\(id)", "path": "\(path)"])
+            throw KeelError(.gone, "attachment_file_missing")
+        }
         let response = try await req.fileio.asyncStreamFile(at: path)
         // The original name, UTF-8 safe (RFC 6266 / 5987); never rendered inline as HTML.
         let ascii = String(attachment.fileName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
