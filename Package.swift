@@ -19,10 +19,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "KeelDomain"),
+        // zlib from the system (Debian zlib1g-dev): inventory agents send zlib/gzip bodies.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "KeelServer",
             dependencies: [
                 "KeelDomain",
+                "CZlib",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -15,6 +15,7 @@ extension Application {
         routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
 
         try configureDatabase(config)
+        try loadSecretBox(config)
         migrations.add(CreateIdentity())
         migrations.add(CreateAudit())
         migrations.add(CreateTickets())
@@ -25,6 +26,7 @@ extension Application {
         migrations.add(CreateSLAPolicies())
         migrations.add(TicketListIndexes())
         migrations.add(ServiceDeskSettings())
+        migrations.add(CreateAssets())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+
+/// One item of a client's IT asset ledger: a computer filled by the inventory agent, or
+/// anything entered by hand (network device, printer, phone, peripheral, subscription…).
+final class Asset: Model, @unchecked Sendable {
+    static let schema = "assets"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "organization_id") var organization: Organization
+    @OptionalParent(key: "site_id") var site: Site?
+    @OptionalParent(key: "owner_id") var owner: User?
+    /// computer, network, printer, phone, peripheral, cloud, other
+    @Field(key: "kind") var kind: String
+    /// For computers: desktop, laptop, server, virtual (empty when unknown).
+    @Field(key: "subkind") var subkind: String
+    @OptionalField(key: "tag") var tag: String?
+    @Field(key: "name") var name: String
+    @OptionalField(key: "manufacturer") var manufacturer: String?
+    @OptionalField(key: "model") var model: String?
+    @OptionalField(key: "serial") var serial: String?
+    @OptionalField(key: "purchase_date") var purchaseDate: String?
+    @OptionalField(key: "purchase_cost_cents") var purchaseCostCents: Int?
+    @OptionalField(key: "currency") var currency: String?
+    @OptionalField(key: "supplier") var supplier: String?
+    @OptionalField(key: "warranty_end") var warrantyEnd: String?
+    @OptionalField(key: "end_of_support") var endOfSupport: String?
+    /// ordered, in_stock, in_use, in_repair, retired, disposed
+    @Field(key: "lifecycle_state") var lifecycleState: String
+    @Field(key: "notes") var notes: String
+    @OptionalField(key: "os_name") var osName: String?
+    @OptionalField(key: "os_version") var osVersion: String?
+    @OptionalField(key: "cpu") var cpu: String?
+    @OptionalField(key: "memory_mb") var memoryMB: Int?
+    @OptionalField(key: "last_user") var lastUser: String?
+    // Inventory identity, for matching the same device across agent reinstalls.
+    @OptionalField(key: "device_id") var deviceID: String?
+    @OptionalField(key: "bios_serial") var biosSerial: String?
+    @OptionalField(key: "hardware_uuid") var hardwareUUID: String?
+    /// Comma-separated, lower case.
+    @Field(key: "macs") var macs: String
+    /// The latest inventory as JSON (disks, networks, antivirus…), and its content fingerprint.
+    @OptionalField(key: "inventory") var inventory: String?
+    @OptionalField(key: "inventory_fingerprint") var inventoryFingerprint: String?
+    @OptionalField(key: "last_inventory_at") var lastInventoryAt: Date?
+    /// Set when the device's serial or UUID also belongs to another organisation's asset.
+    @OptionalField(key: "conflict_organization_id") var conflictOrganizationID: UUID?
+    @Timestamp(key: "created_at", on: .none) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .none) var updatedAt: Date?
+
+    init() {}
+}
+
+/// Software found installed on a computer by inventory.
+final class AssetSoftware: Model, @unchecked Sendable {
+    static let schema = "asset_software"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "asset_id") var asset: Asset
+    @Field(key: "organization_id") var organizationID: UUID
+    /// The normalised catalogue key: one product across version strings.
+    @Field(key: "catalog_key") var catalogKey: String
+    @Field(key: "name") var name: String
+    @Field(key: "version") var version: String
+    @Field(key: "publisher") var publisher: String
+
+    init() {}
+}
+
+/// A network card's MAC address seen on an asset: one of the keys that find a device again.
+final class AssetMAC: Model, @unchecked Sendable {
+    static let schema = "asset_macs"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "asset_id") var asset: Asset
+    @Field(key: "mac") var mac: String
+
+    init() {}
+}
+
+/// What changed on an asset between inventories (or by hand), for its history.
+final class AssetChange: Model, @unchecked Sendable {
+    static let schema = "asset_changes"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "asset_id") var asset: Asset
+    @Field(key: "kind") var kind: String
+    @Field(key: "subject") var subject: String
+    @OptionalField(key: "from_value") var fromValue: String?
+    @OptionalField(key: "to_value") var toValue: String?
+    @Field(key: "at") var at: Date
+
+    init() {}
+}
+
+/// An organisation's inventory enrolment key: hashed for look-up, sealed for showing.
+final class InventoryEnrolment: Model, @unchecked Sendable {
+    static let schema = "inventory_enrolments"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "organization_id") var organization: Organization
+    @Field(key: "key_hash") var keyHash: String
+    @Field(key: "key_sealed") var keySealed: String
+    @Timestamp(key: "created_at", on: .none) var createdAt: Date?
+
+    init() {}
+}

@@ -1,0 +1,41 @@
+import CZlib
+import Foundation
+import XCTest
+@testable import KeelServer
+
+/// Bounded zlib/gzip decompression for inventory bodies: round trips, bombs, garbage.
+final class InflateTests: XCTestCase {
+    private func zlib(_ bytes: [UInt8]) -> [UInt8] {
+        var size = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(size))
+        XCTAssertEqual(compress2(&output, &size, bytes, uLong(bytes.count), 9), Z_OK)
+        return Array(output[0..<Int(size)])
+    }
+
+    func testZlibRoundTripAndTheLimitStopsABomb() throws {
+        let text = Array("<REQUEST><QUERY>PROLOG</QUERY><DEVICEID>pc-2026</DEVICEID></REQUEST>".utf8)
+        XCTAssertEqual(try Inflate.decompress(zlib(text), format: .zlib, limit: 1 << 20), text)
+        // 64 MiB of zeros compresses to ~64 KiB: refused at the 1 MiB limit, not inflated in full.
+        let bomb = zlib([UInt8](repeating: 0, count: 64 << 20))
+        XCTAssertLessThan(bomb.count, 128 << 10)
+        XCTAssertThrowsError(try Inflate.decompress(bomb, format: .zlib, limit: 1 << 20)) { error in
+            XCTAssertEqual(error as? Inflate.Failure, .tooLarge)
+        }
+    }
+
+    func testTruncatedAndGarbageStreamsAreCorrupt() {
+        let stream = zlib(Array(repeating: UInt8(ascii: "a"), count: 10_000) + Array("end".utf8))
+        XCTAssertThrowsError(try Inflate.decompress(Array(stream.prefix(stream.count / 2)), format: .zlib, limit: 1 << 20)) { error in
+            XCTAssertEqual(error as? Inflate.Failure, .corrupt)
+        }
+        XCTAssertThrowsError(try Inflate.decompress([0x78, 0x9C, 0xFF, 0xFF, 0x00], format: .zlib, limit: 1 << 20))
+        XCTAssertThrowsError(try Inflate.decompress(Array("plain".utf8), format: .gzip, limit: 1 << 20))
+    }
+
+    func testGzip() throws {
+        // "hi\n" gzipped by gzip(1).
+        let gz: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0xc8, 0xe4, 0x02, 0x00,
+                           0x7a, 0x7a, 0x6f, 0xed, 0x03, 0x00, 0x00, 0x00]
+        XCTAssertEqual(try Inflate.decompress(gz, format: .gzip, limit: 100), Array("hi\n".utf8))
+    }
+}
