@@ -141,6 +141,8 @@ class KeelEnv:
             "KEEL_DATA_DIR": str(data_dir),
             "KEEL_DEMO_PASSWORD": DEMO_PASSWORD,
             "KEEL_LOG_LEVEL": "warning",
+            # The CLI speaks the locale's language; the tests read English unless they ask.
+            "KEEL_LANG": "en",
         })
         if database_url is not None:
             env["DATABASE_URL"] = database_url

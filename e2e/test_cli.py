@@ -55,7 +55,13 @@ def test_short_passwords_are_refused(keel_env):
                               "--role", "provider_admin", "--password-stdin"],
                              input="tooshort1\n")
     assert proc.returncode != 0, describe(proc)
-    assert proc.stderr.strip(), "the refusal should say why on stderr\n" + describe(proc)
+    assert "too short" in proc.stderr, "the refusal should say why on stderr\n" + describe(proc)
+    # In Chinese for a Chinese locale.
+    proc = keel_env.run_keel(["user", "add", "--email", email, "--name", "Short",
+                              "--role", "provider_admin", "--password-stdin"],
+                             input="tooshort1\n", env_extra={"KEEL_LANG": "", "LANG": "zh_CN.UTF-8"})
+    assert proc.returncode != 0, describe(proc)
+    assert "密码太短" in proc.stderr, describe(proc)
     listed = ok(keel_env.run_keel(["user", "list"]))
     assert email not in listed.stdout, "a refused user must not be created"
 

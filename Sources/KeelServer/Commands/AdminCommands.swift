@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         try await context.application.prepareKeel()
-        context.console.print("migrations ok")
+        context.console.print(CLIText.t("cli.migrations_ok"))
     }
 }
 
@@ -29,9 +29,9 @@ struct VerifyAudit: AsyncCommand {
         try await app.prepareKeel()
         switch try await AuditLog.verify(on: app.db) {
         case .intact(let rows):
-            context.console.print("audit chain ok: \(rows) rows")
+            context.console.print(CLIText.t("cli.audit_ok", ["rows": String(rows)]))
         case .tampered(let sequence, let reason):
-            throw CommandFailure.message("audit chain tampered at row \(sequence) (\(reason.replacingOccurrences(of: "_", with: " ")))")
+            throw CommandFailure.message(CLIText.t("cli.audit_tampered", ["row": String(sequence), "reason": reason.replacingOccurrences(of: "_", with: " ")]))
         }
     }
 }
@@ -46,15 +46,15 @@ struct BackupCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         guard !app.keel.usesPostgres else {
-            throw CommandFailure.message("Keel is on PostgreSQL: back it up with pg_dump (e.g. pg_dump -Fc \"$DATABASE_URL\" > keel.dump) and restore with pg_restore")
+            throw CommandFailure.message(CLIText.t("cli.backup_postgres"))
         }
-        guard let target = signature.to, !target.isEmpty else { throw CommandFailure.message("--to FILE is required") }
-        guard !FileManager.default.fileExists(atPath: target) else { throw CommandFailure.message("--to: \(target) already exists") }
+        guard let target = signature.to, !target.isEmpty else { throw CommandFailure.message(CLIText.t("cli.to_required")) }
+        guard !FileManager.default.fileExists(atPath: target) else { throw CommandFailure.message(CLIText.t("cli.to_exists", ["file": target])) }
         try await app.prepareKeel()
         let escaped = target.replacingOccurrences(of: "'", with: "''")
         // VACUUM INTO reads one snapshot, so writers may carry on meanwhile.
         try await (app.db as! any SQLDatabase).raw("VACUUM INTO '\(unsafeRaw: escaped)'").run()
-        context.console.print("backup written to \(target)")
+        context.console.print(CLIText.t("cli.backup_written", ["file": target]))
     }
 }
 
@@ -67,27 +67,27 @@ struct RestoreCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard !app.keel.usesPostgres else { throw CommandFailure.message("Keel is on PostgreSQL: restore with pg_restore") }
+        guard !app.keel.usesPostgres else { throw CommandFailure.message(CLIText.t("cli.restore_postgres")) }
         guard let source = signature.from, let handle = FileHandle(forReadingAtPath: source) else {
-            throw CommandFailure.message("--from: cannot read the backup file")
+            throw CommandFailure.message(CLIText.t("cli.from_unreadable"))
         }
         let header = try handle.read(upToCount: 16) ?? Data()
         try handle.close()
-        guard header == Data("SQLite format 3\0".utf8) else { throw CommandFailure.message("--from: not an SQLite database") }
+        guard header == Data("SQLite format 3\0".utf8) else { throw CommandFailure.message(CLIText.t("cli.from_not_sqlite")) }
         let manager = FileManager.default
         let target = app.keel.sqlitePath
         try manager.createDirectory(atPath: app.keel.dataDirectory, withIntermediateDirectories: true)
         if manager.fileExists(atPath: target) {
             let aside = target + ".before-restore-\(Int(Date().timeIntervalSince1970))"
             try manager.moveItem(atPath: target, toPath: aside)
-            context.console.print("previous database kept as \(aside)")
+            context.console.print(CLIText.t("cli.previous_kept", ["file": aside]))
         }
         for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: target + suffix) }
         try manager.copyItem(atPath: source, toPath: target)
         try await app.prepareKeel()
         let rows = try await (app.db as! any SQLDatabase).raw("PRAGMA integrity_check").all()
         let verdict = try rows.first?.decode(column: "integrity_check", as: String.self) ?? "unknown"
-        guard verdict == "ok" else { throw CommandFailure.message("restored database fails its integrity check: \(verdict)") }
-        context.console.print("restored from \(source); integrity ok")
+        guard verdict == "ok" else { throw CommandFailure.message(CLIText.t("cli.restore_integrity", ["verdict": verdict])) }
+        context.console.print(CLIText.t("cli.restored", ["file": source]))
     }
 }

@@ -5,13 +5,7 @@ import KeelDomain
 /// A pure computation on the domain's SLA engine: no database, no server. The due time is
 /// the last line of standard output; a mistake goes to standard error with exit status 2.
 public enum SLACommandLine {
-    public static let usage = """
-        usage: keel sla due --calendar FILE|24x7 --start 2026-03-27T16:00:00+00:00 --target 4h [--pause FROM,TO]...
-          --calendar  a business calendar JSON file (the shape of GET /api/v1/calendars/{id}), or 24x7
-          --start     when the clock starts, RFC 3339 with an offset
-          --target    business time: 90m, 4h
-          --pause     an interval the clock stands still, FROM,TO in RFC 3339; repeatable
-        """
+    public static var usage: String { CLIText.t("cli.sla_usage") }
 
     /// Runs with the arguments after `keel`; returns the exit status.
     public static func run(_ arguments: [String], output: (String) -> Void, error report: (String) -> Void) -> Int32 {
@@ -26,19 +20,19 @@ public enum SLACommandLine {
         while index < arguments.count {
             let name = arguments[index]
             if name == "--help" || name == "-h" { output(usage); return 0 }
-            guard index + 1 < arguments.count else { report("keel sla due: \(name) needs a value\n\(usage)"); return 2 }
+            guard index + 1 < arguments.count else { report("keel sla due: " + CLIText.t("cli.sla_needs_value", ["option": name]) + "\n" + usage); return 2 }
             let value = arguments[index + 1]
             switch name {
             case "--calendar": calendar = value
             case "--start": start = value
             case "--target": target = value
             case "--pause": pauses.append(value)
-            default: report("keel sla due: unknown option \(name)\n\(usage)"); return 2
+            default: report("keel sla due: " + CLIText.t("cli.sla_unknown_option", ["option": name]) + "\n" + usage); return 2
             }
             index += 2
         }
         guard let calendar, let start, let target else {
-            report("keel sla due: --calendar, --start and --target are required\n\(usage)")
+            report("keel sla due: " + CLIText.t("cli.sla_required") + "\n" + usage)
             return 2
         }
         do {

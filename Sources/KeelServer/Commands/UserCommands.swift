@@ -15,13 +15,13 @@ enum CommandFailure: Error, CustomStringConvertible {
 }
 
 private func readPassword(_ context: CommandContext) throws -> String {
-    guard let line = readLine(strippingNewline: true) else { throw CommandFailure.message("no password on standard input") }
+    guard let line = readLine(strippingNewline: true) else { throw CommandFailure.message(CLIText.t("cli.no_password")) }
     if let problem = PasswordPolicy().problem(with: line) {
         switch problem {
-        case .tooShort: throw CommandFailure.message("password too short: at least 12 characters")
-        case .tooLong: throw CommandFailure.message("password too long: at most 128 characters")
-        case .tooCommon: throw CommandFailure.message("password is too common; choose another")
-        case .containsEmail: throw CommandFailure.message("password contains the email address")
+        case .tooShort: throw CommandFailure.message(CLIText.t("cli.password_short"))
+        case .tooLong: throw CommandFailure.message(CLIText.t("cli.password_long"))
+        case .tooCommon: throw CommandFailure.message(CLIText.t("cli.password_common"))
+        case .containsEmail: throw CommandFailure.message(CLIText.t("cli.password_email"))
         }
     }
     return line
@@ -41,23 +41,23 @@ struct AddUser: AsyncCommand {
         let app = context.application
         try await app.prepareKeel()
         let email = (signature.email ?? "").lowercased()
-        guard FieldRules.isEmail(email) else { throw CommandFailure.message("--email: not a valid address") }
-        guard let name = FieldRules.cleanText(signature.name ?? "", maximum: 200) else { throw CommandFailure.message("--name is required") }
+        guard FieldRules.isEmail(email) else { throw CommandFailure.message(CLIText.t("cli.email_invalid")) }
+        guard let name = FieldRules.cleanText(signature.name ?? "", maximum: 200) else { throw CommandFailure.message(CLIText.t("cli.name_required")) }
         guard let role = Role(rawValue: signature.role ?? "") else {
-            throw CommandFailure.message("--role: one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CommandFailure.message(CLIText.t("cli.role_invalid", ["roles": Role.allCases.map(\.rawValue).joined(separator: ", ")]))
         }
         var organizationID: UUID?
         if role.isClient {
             guard let raw = signature.organization, let id = UUID(uuidString: raw),
                   try await Organization.find(id, on: app.db) != nil else {
-                throw CommandFailure.message("--organization: an existing organisation id is required for \(role.rawValue)")
+                throw CommandFailure.message(CLIText.t("cli.organization_required", ["role": role.rawValue]))
             }
             organizationID = id
         }
-        guard signature.passwordStdin else { throw CommandFailure.message("--password-stdin is required") }
+        guard signature.passwordStdin else { throw CommandFailure.message(CLIText.t("cli.password_stdin_required")) }
         let password = try readPassword(context)
         if try await User.query(on: app.db).filter(\.$email == email).first() != nil {
-            throw CommandFailure.message("--email: \(email) already exists")
+            throw CommandFailure.message(CLIText.t("cli.email_exists", ["email": email]))
         }
         let user = User()
         user.email = email
@@ -75,7 +75,7 @@ struct AddUser: AsyncCommand {
             try await AuditLog.append(on: db, actor: .cli(), organizationID: owner, action: "user.create",
                                       entityType: "user", entityID: user.id?.uuidString.lowercased(), changes: audit)
         }
-        context.console.print("added \(email) (\(role.rawValue)) id \(user.id!.uuidString.lowercased())")
+        context.console.print(CLIText.t("cli.user_added", ["email": email, "role": role.rawValue, "id": user.id!.uuidString.lowercased()]))
     }
 }
 
@@ -91,9 +91,9 @@ struct ChangePassword: AsyncCommand {
         try await app.prepareKeel()
         let email = (signature.email ?? "").lowercased()
         guard let user = try await User.query(on: app.db).filter(\.$email == email).first() else {
-            throw CommandFailure.message("--email: no person with address '\(email)'")
+            throw CommandFailure.message(CLIText.t("cli.email_unknown", ["email": email]))
         }
-        guard signature.passwordStdin else { throw CommandFailure.message("--password-stdin is required") }
+        guard signature.passwordStdin else { throw CommandFailure.message(CLIText.t("cli.password_stdin_required")) }
         let password = try readPassword(context)
         user.passwordHash = try await app.passwordHasher.hash(password)
         var changes = ChangeSet()
@@ -105,7 +105,7 @@ struct ChangePassword: AsyncCommand {
             try await AuditLog.append(on: db, actor: .cli(), organizationID: user.$organization.id, action: "user.password",
                                       entityType: "user", entityID: user.id?.uuidString.lowercased(), changes: audit)
         }
-        context.console.print("password changed for \(email)")
+        context.console.print(CLIText.t("cli.password_changed", ["email": email]))
     }
 }
 
