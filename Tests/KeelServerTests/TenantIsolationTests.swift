@@ -48,6 +48,7 @@ final class TenantIsolationTests: KeelTestCase {
                       "notificationID": try await InAppNotification.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
                       "attachmentID": try await TicketAttachment.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
                       "viewID": try await foreignViewID(),
+                      "assetID": try await foreignAssetID(in: foreignOrganization),
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -94,6 +95,22 @@ final class TenantIsolationTests: KeelTestCase {
                                              contentType: "text/plain", data: Data("secret".utf8))
         XCTAssertEqual(uploaded, .created)
         return id
+    }
+
+    /// A computer of the foreign organisation, owned by one of its people.
+    private func foreignAssetID(in organization: UUID) async throws -> String {
+        let asset = Asset()
+        asset.$organization.id = organization
+        asset.$owner.id = organization == huaxin ? user("wang.fang@huaxin-design.example") : user("j.patel@greenlaw.example")
+        asset.kind = "computer"
+        asset.subkind = "laptop"
+        asset.name = "FOREIGN-LAPTOP"
+        asset.serial = "FOREIGN-SERIAL"
+        asset.lifecycleState = "in_use"
+        asset.notes = ""
+        asset.macs = ""
+        try await asset.create(on: app.db)
+        return try asset.requireID().uuidString
     }
 
     /// A saved view of someone else.

@@ -55,6 +55,8 @@ extension Application {
         SavedViewAPI.register(api)
         SLAPolicies.register(api)
         PriorityMatrixSetting.register(api)
+        AssetAPI.register(api)
+        EnrolmentKeys.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 
@@ -69,6 +71,7 @@ extension Application {
         NotificationController.register(self)
         CalendarController.register(self, uploadMaxBytes: config.uploadMaxBytes)
         PriorityMatrixSetting.registerPages(self)
+        InventoryIntake.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

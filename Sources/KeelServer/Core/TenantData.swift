@@ -107,6 +107,19 @@ struct TenantData {
         return query
     }
 
+    /// Assets of organisations in scope; a client employee sees the devices assigned to them.
+    func assets() -> QueryBuilder<Asset> {
+        let query = Asset.query(on: db)
+        if let ids = scope.restriction { query.filter(\.$organization.$id ~~ Array(ids)) }
+        if role == .clientUser { query.filter(\.$owner.$id == userID) }
+        return query
+    }
+
+    func asset(_ id: UUID?) async throws -> Asset {
+        guard let id, let found = try await assets().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
     func organizations() -> QueryBuilder<Organization> {
         let query = Organization.query(on: db)
         if let ids = scope.restriction { query.filter(\.$id ~~ Array(ids)) }

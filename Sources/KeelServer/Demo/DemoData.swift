@@ -72,6 +72,7 @@ enum DemoData {
         if try await User.query(on: app.db).filter(\.$email == adminEmail).first() != nil { return false }
         let hash = try await app.passwordHasher.hash(password)
         let actor = AuditActor(userID: nil, label: "demo", via: "system", credentialID: nil, address: nil)
+        let box = try app.secretBox
         try await app.write { db in
             for org in organizations {
                 let model = Organization()
@@ -83,6 +84,7 @@ enum DemoData {
                 model.headcount = org.headcount
                 model.active = true
                 try await model.create(on: db)
+                _ = try await EnrolmentKeys.issue(for: model.requireID(), box: box, on: db)
                 var changes = ChangeSet()
                 changes.created(["name": org.name, "defaultLanguage": org.language, "timezone": org.timezone, "emailDomains": org.domains])
                 try await AuditLog.append(on: db, actor: actor, organizationID: model.id, action: "organization.create",

@@ -35,12 +35,17 @@ struct CreateAssets: AsyncMigration {
             .field("bios_serial", .string)
             .field("hardware_uuid", .string)
             .field("macs", .string, .required)
-            .field("inventory", .string)
+            .field("volumes", .string)
+            .field("antivirus", .string)
             .field("inventory_fingerprint", .string)
             .field("last_inventory_at", .datetime)
             .field("conflict_organization_id", .uuid)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
+            .create()
+        try await database.schema(AssetInventoryDocument.schema)
+            .field("asset_id", .uuid, .identifier(auto: false), .references(Asset.schema, .id, onDelete: .cascade))
+            .field("document", .string, .required)
             .create()
         try await database.schema(AssetSoftware.schema)
             .id()
@@ -88,7 +93,7 @@ struct CreateAssets: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [InventoryEnrolment.schema, AssetChange.schema, AssetMAC.schema, AssetSoftware.schema, Asset.schema] {
+        for schema in [InventoryEnrolment.schema, AssetChange.schema, AssetMAC.schema, AssetSoftware.schema, AssetInventoryDocument.schema, Asset.schema] {
             try await database.schema(schema).delete()
         }
     }

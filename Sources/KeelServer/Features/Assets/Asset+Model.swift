@@ -39,14 +39,27 @@ final class Asset: Model, @unchecked Sendable {
     @OptionalField(key: "hardware_uuid") var hardwareUUID: String?
     /// Comma-separated, lower case.
     @Field(key: "macs") var macs: String
-    /// The latest inventory as JSON (disks, networks, antivirus…), and its content fingerprint.
-    @OptionalField(key: "inventory") var inventory: String?
+    /// Disks and free space as JSON: kept current even when nothing else changed.
+    @OptionalField(key: "volumes") var volumes: String?
+    /// Antivirus products and their state as JSON.
+    @OptionalField(key: "antivirus") var antivirus: String?
+    /// The latest inventory's content fingerprint (the document itself is in `AssetInventoryDocument`).
     @OptionalField(key: "inventory_fingerprint") var inventoryFingerprint: String?
     @OptionalField(key: "last_inventory_at") var lastInventoryAt: Date?
     /// Set when the device's serial or UUID also belongs to another organisation's asset.
     @OptionalField(key: "conflict_organization_id") var conflictOrganizationID: UUID?
     @Timestamp(key: "created_at", on: .none) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .none) var updatedAt: Date?
+
+    init() {}
+}
+
+/// The latest full inventory of an asset as JSON, kept apart so that lists stay light.
+final class AssetInventoryDocument: Model, @unchecked Sendable {
+    static let schema = "asset_inventories"
+
+    @ID(custom: "asset_id", generatedBy: .user) var id: UUID?
+    @Field(key: "document") var document: String
 
     init() {}
 }

@@ -10,10 +10,18 @@ enum OrganizationAPI {
         api.on(.POST, "organizations", "Create a client organisation", tag: "organizations", body: "OrganizationInput",
                response: "Organization", status: 201) { req in
             let input = try req.content.decode(OrganizationInput.self)
-            return try await OrganizationOut(OrganizationService(req).create(input)).response(status: .created, for: req)
+            let organization = try await OrganizationService(req).create(input)
+            var out = OrganizationOut(organization)
+            out.inventoryEnrolmentKey = try await EnrolmentKeys.shown(for: organization.requireID(), context: req.context,
+                                                                      box: req.application.secretBox, on: req.db)
+            return try await out.response(status: .created, for: req)
         }
         api.on(.GET, "organizations/{organizationID}", "Get an organisation", tag: "organizations", response: "Organization") { req in
-            OrganizationOut(try await req.tenant.organization(try req.idParameter("organizationID")))
+            let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
+            var out = OrganizationOut(organization)
+            out.inventoryEnrolmentKey = try await EnrolmentKeys.shown(for: organization.requireID(), context: req.context,
+                                                                      box: req.application.secretBox, on: req.db)
+            return out
         }
         api.on(.PATCH, "organizations/{organizationID}", "Update an organisation", tag: "organizations", body: "OrganizationInput",
                response: "Organization") { req in

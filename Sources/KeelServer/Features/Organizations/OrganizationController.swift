@@ -15,6 +15,8 @@ enum OrganizationController {
     struct ShowData: Encodable {
         let id: String; let name: String; let language: String; let timezone: String; let domains: String
         let headcount: String; let created: String; let sites: [SiteRow]; let canEdit: Bool; let people: Int
+        /// The agent command with the enrolment key, for those who may see the key.
+        let agentCommand: String?; let canIssueKey: Bool
     }
 
     static func register(_ routes: any RoutesBuilder) {
@@ -53,8 +55,28 @@ enum OrganizationController {
                                 domains: organization.domains.joined(separator: ", "),
                                 headcount: organization.headcount.map(String.init) ?? "", created: req.display(organization.createdAt),
                                 sites: sites.map { SiteRow(id: $0.id!.uuidString, name: $0.name, address: $0.address, timezone: $0.timezone) },
-                                canEdit: context.isProviderAdmin, people: people)
+                                canEdit: context.isProviderAdmin, people: people,
+                                agentCommand: try await EnrolmentKeys.shown(for: organization.requireID(), context: context,
+                                                                            box: req.application.secretBox, on: req.db).map {
+                                    "fusioninventory-agent --server \(req.application.keel.publicBaseURL)/inventory/\($0) --tasks=inventory"
+                                },
+                                canIssueKey: context.isProviderAdmin || (context.role == .clientAdmin && !context.isIntegration))
             return try await req.renderPage("organizations/show", data: data)
+        }
+        routes.post("organizations", ":organizationID", "inventory-key") { req async throws -> Response in
+            let context = try req.requireWebContext()
+            let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
+            guard context.isProviderAdmin || context.role == .clientAdmin else { throw KeelError.forbidden }
+            let organizationID = try organization.requireID()
+            let box = try req.application.secretBox
+            let actor = context.actor
+            try await req.application.write { db in
+                _ = try await EnrolmentKeys.issue(for: organizationID, box: box, on: db)
+                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "inventory_key.issue",
+                                          entityType: "organization", entityID: organizationID.uuidString.lowercased(),
+                                          changes: .single("inventoryEnrolmentKey", before: nil, after: "(new)"))
+            }
+            return req.redirect(to: "/organizations/\(organizationID.uuidString)?notice=saved#inventory", redirectType: .normal)
         }
         routes.get("organizations", ":organizationID", "edit") { req async throws -> Response in
             _ = try req.requireWebContext()

@@ -11,6 +11,8 @@ struct OrganizationOut: Content {
     let active: Bool
     let createdAt: Date?
     let updatedAt: Date?
+    /// Only for provider admins and the organisation's own admins; null otherwise.
+    var inventoryEnrolmentKey: String?
 
     init(_ model: Organization) {
         id = model.id!

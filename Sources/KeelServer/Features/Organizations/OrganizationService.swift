@@ -27,8 +27,11 @@ struct OrganizationService {
         try await apply(input, to: organization, changes: &changes, creating: true)
         let actor = context.actor
         let audit = changes
+        let box = try request.application.secretBox
         try await request.application.write { db in
             try await organization.create(on: db)
+            // Every organisation starts with an inventory enrolment key for its agents.
+            _ = try await EnrolmentKeys.issue(for: organization.requireID(), box: box, on: db)
             try await AuditLog.append(on: db, actor: actor, organizationID: organization.id, action: "organization.create",
                                       entityType: "organization", entityID: organization.id?.uuidString.lowercased(), changes: audit)
         }

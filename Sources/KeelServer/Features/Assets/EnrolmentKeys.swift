@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Each organisation's inventory enrolment key: the secret in the agent's URL that tells
+/// Keel whose device is reporting. Stored hashed for the look-up and sealed (encrypted with
+/// the server key) so admins can read it again on the organisation's page.
+enum EnrolmentKeys {
+    /// A new random key for the organisation, replacing any old one (the old URL stops working).
+    static func issue(for organizationID: UUID, box: SecretBox, on db: any Database) async throws -> String {
+        let key = Secrets.token(bytes: 24, prefix: "ke_")
+        let record = try await InventoryEnrolment.query(on: db).filter(\.$organization.$id == organizationID).first()
+            ?? InventoryEnrolment()
+        record.$organization.id = organizationID
+        record.keyHash = Secrets.sha256Hex(key)
+        record.keySealed = try box.seal(key)
+        if record.createdAt == nil { record.createdAt = Date() }
+        try await record.save(on: db)
+        return key
+    }
+
+    /// The organisation a key belongs to, or nil.
+    static func organization(for key: String, on db: any Database) async throws -> UUID? {
+        guard !key.isEmpty, key.count <= 200 else { return nil }
+        return try await InventoryEnrolment.query(on: db).filter(\.$keyHash == Secrets.sha256Hex(key)).first()?.$organization.id
+    }
+
+    /// The readable key, for the people who may see it (provider admins and the organisation's admins).
+    static func shown(for organizationID: UUID, context: RequestContext?, box: SecretBox, on db: any Database) async throws -> String? {
+        guard let context, context.isProviderAdmin || (context.role == .clientAdmin && context.user.organizationID == organizationID
+                                                        && context.integrationOrganizationID == nil) else { return nil }
+        guard let record = try await InventoryEnrolment.query(on: db).filter(\.$organization.$id == organizationID).first() else { return nil }
+        return try box.open(record.keySealed)
+    }
+
+    static func register(_ api: API) {
+        api.on(.POST, "organizations/{organizationID}/inventory-key", "Issue a new inventory enrolment key (the old one stops working)",
+               tag: "assets", response: "EnrolmentKeyOut", status: 201) { req in
+            let context = try req.requireContext()
+            let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
+            let organizationID = try organization.requireID()
+            guard context.isProviderAdmin || (context.role == .clientAdmin && context.integrationOrganizationID == nil) else {
+                throw KeelError.forbidden
+            }
+            let box = try req.application.secretBox
+            let actor = context.actor
+            let key = try await req.application.write { db in
+                let key = try await issue(for: organizationID, box: box, on: db)
+                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "inventory_key.issue",
+                                          entityType: "organization", entityID: organizationID.uuidString.lowercased(),
+                                          changes: .single("inventoryEnrolmentKey", before: nil, after: "(new)"))
+                return key
+            }
+            return try await EnrolmentKeyOut(organizationId: organizationID, inventoryEnrolmentKey: key)
+                .response(status: .created, for: req)
+        }
+    }
+}
+
+struct EnrolmentKeyOut: Content {
+    let organizationId: UUID
+    let inventoryEnrolmentKey: String
+}

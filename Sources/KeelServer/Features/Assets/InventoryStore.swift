@@ -1,0 +1,192 @@
+import Fluent
+import Foundation
+import KeelDomain
+import SQLKit
+
+/// Turns one agent inventory into the ledger: finds the device (DEVICEID, BIOS serial,
+/// hardware UUID, MACs), creates or updates its asset, replaces its software list, and
+/// records what changed. An unchanged re-inventory only moves "last seen".
+///
+/// The organisation is the enrolment key's, not a signed-in person's: this is the one
+/// place that reads device keys across organisations, to flag a serial that shows up in
+/// two of them instead of moving the device silently.
+struct InventoryStore {
+    enum Outcome: Equatable {
+        case created(UUID)
+        case updated(UUID, changes: Int)
+        case unchanged(UUID)
+        /// Created in this organisation and flagged: the device is also known to another one.
+        case conflict(UUID, otherOrganizationID: UUID)
+    }
+
+    let organizationID: UUID
+
+    func apply(_ inventory: Inventory, on db: any Database, now: Date) async throws -> Outcome {
+        let fingerprint = inventory.fingerprint.description
+        let match = InventoryMatcher.match(inventory.ids, candidates: try await candidates(for: inventory.ids, on: db),
+                                           organizationID: organizationID)
+        switch match {
+        case .existing(let assetID, _):
+            guard let asset = try await Asset.find(assetID, on: db) else { return try await create(inventory, fingerprint, on: db, now: now, conflict: nil) }
+            if asset.inventoryFingerprint == fingerprint {
+                // Same content; free space is left out of the fingerprint but kept current.
+                try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
+                    .set(\.$volumes, to: Self.volumes(inventory)).update()
+                return .unchanged(assetID)
+            }
+            return try await update(asset, with: inventory, fingerprint, on: db, now: now)
+        case .new:
+            return try await create(inventory, fingerprint, on: db, now: now, conflict: nil)
+        case .conflict(_, let other, _):
+            return try await create(inventory, fingerprint, on: db, now: now, conflict: other)
+        }
+    }
+
+    /// Assets that share any identifier with the incoming device, with their MACs.
+    private func candidates(for ids: InventoryDeviceIDs, on db: any Database) async throws -> [InventoryDeviceKeys] {
+        let serial = InventoryIdentity.serial(ids.biosSerial)
+        let uuid = InventoryIdentity.uuid(ids.hardwareUUID)
+        let macs = ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }
+        var assetIDs = Set<UUID>()
+        if !macs.isEmpty {
+            let rows = try await AssetMAC.query(on: db).filter(\.$mac ~~ macs).all()
+            assetIDs.formUnion(rows.map { $0.$asset.id })
+        }
+        let query = Asset.query(on: db).group(.or) { group in
+            if let deviceID = ids.deviceID { group.filter(\.$deviceID == deviceID) }
+            if let serial { group.filter(\.$biosSerial == serial) }
+            if let uuid { group.filter(\.$hardwareUUID == uuid) }
+            if !assetIDs.isEmpty { group.filter(\.$id ~~ Array(assetIDs)) }
+        }
+        guard ids.deviceID != nil || serial != nil || uuid != nil || !assetIDs.isEmpty else { return [] }
+        let assets = try await query.limit(200).all()
+        guard !assets.isEmpty else { return [] }
+        let found = try await AssetMAC.query(on: db).filter(\.$asset.$id ~~ assets.compactMap(\.id)).all()
+        let macsByAsset = Dictionary(grouping: found, by: { $0.$asset.id }).mapValues { $0.map(\.mac) }
+        return assets.map { asset in
+            InventoryDeviceKeys(assetID: asset.id!, organizationID: asset.$organization.id, deviceID: asset.deviceID,
+                                biosSerial: asset.biosSerial, hardwareUUID: asset.hardwareUUID, macs: macsByAsset[asset.id!] ?? [])
+        }
+    }
+
+    private func create(_ inventory: Inventory, _ fingerprint: String, on db: any Database, now: Date, conflict: UUID?) async throws -> Outcome {
+        let asset = Asset()
+        asset.id = UUID()
+        asset.$organization.id = organizationID
+        asset.kind = "computer"
+        asset.lifecycleState = "in_use"
+        asset.notes = ""
+        asset.conflictOrganizationID = conflict
+        asset.createdAt = now
+        fill(asset, from: inventory, fingerprint, now: now)
+        try await asset.create(on: db)
+        let assetID = asset.id!
+        try await replaceDetails(of: assetID, with: inventory, on: db)
+        try await record([("created", inventory.hardware.hostname ?? "", nil, nil)] +
+                         (conflict.map { [("conflict", "organization", nil, $0.uuidString.lowercased())] } ?? []),
+                         for: assetID, on: db, at: now)
+        if let conflict { return .conflict(assetID, otherOrganizationID: conflict) }
+        return .created(assetID)
+    }
+
+    private func update(_ asset: Asset, with inventory: Inventory, _ fingerprint: String, on db: any Database, now: Date) async throws -> Outcome {
+        let assetID = try asset.requireID()
+        let stored = try await AssetInventoryDocument.find(assetID, on: db)
+        let previous = stored.flatMap { try? JSONDecoder().decode(Inventory.self, from: Data($0.document.utf8)) }
+        let changes = previous.map { InventoryDiff.between($0, inventory) } ?? []
+        fill(asset, from: inventory, fingerprint, now: now)
+        try await asset.update(on: db)
+        try await replaceDetails(of: assetID, with: inventory, on: db)
+        try await record(changes.map(AssetHistory.row), for: assetID, on: db, at: now)
+        return .updated(assetID, changes: changes.count)
+    }
+
+    private func fill(_ asset: Asset, from inventory: Inventory, _ fingerprint: String, now: Date) {
+        let hardware = inventory.hardware
+        asset.subkind = hardware.kind == .unknown ? "" : hardware.kind.rawValue
+        asset.name = String((hardware.hostname ?? inventory.ids.deviceID ?? "device").prefix(200))
+        asset.manufacturer = hardware.manufacturer
+        asset.model = hardware.model
+        asset.serial = InventoryIdentity.serial(hardware.serial) ?? asset.serial
+        asset.osName = inventory.os.fullName ?? inventory.os.name
+        asset.osVersion = inventory.os.version
+        asset.cpu = inventory.cpus.first?.name
+        asset.memoryMB = inventory.memoryMB
+        asset.lastUser = inventory.lastLoggedUser
+        asset.deviceID = inventory.ids.deviceID
+        asset.biosSerial = InventoryIdentity.serial(inventory.ids.biosSerial)
+        asset.hardwareUUID = InventoryIdentity.uuid(inventory.ids.hardwareUUID)
+        asset.macs = inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }.joined(separator: ",")
+        asset.antivirus = (try? JSONEncoder().encode(inventory.antivirus)).map { String(decoding: $0, as: UTF8.self) }
+        asset.volumes = Self.volumes(inventory)
+        asset.inventoryFingerprint = fingerprint
+        asset.lastInventoryAt = now
+        asset.updatedAt = now
+    }
+
+    static func volumes(_ inventory: Inventory) -> String? {
+        (try? JSONEncoder().encode(inventory.volumes)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Software and MACs are replaced whole: one DELETE and one multi-row INSERT each.
+    private func replaceDetails(of assetID: UUID, with inventory: Inventory, on db: any Database) async throws {
+        let document = String(decoding: try JSONEncoder().encode(inventory), as: UTF8.self)
+        if let existing = try await AssetInventoryDocument.find(assetID, on: db) {
+            existing.document = document
+            try await existing.update(on: db)
+        } else {
+            let row = AssetInventoryDocument()
+            row.id = assetID
+            row.document = document
+            try await row.create(on: db)
+        }
+        try await AssetSoftware.query(on: db).filter(\.$asset.$id == assetID).delete()
+        try await AssetMAC.query(on: db).filter(\.$asset.$id == assetID).delete()
+        var seen = Set<String>()
+        let software: [AssetSoftware] = inventory.software.compactMap { item in
+            let entry = SoftwareCatalog.normalise(name: item.name, publisher: item.publisher)
+            let version = item.version ?? ""
+            guard seen.insert(entry.key + "\u{1}" + version).inserted else { return nil }
+            let row = AssetSoftware()
+            row.id = UUID()
+            row.$asset.id = assetID
+            row.organizationID = organizationID
+            row.catalogKey = String(entry.key.prefix(300))
+            row.name = String(item.name.prefix(300))
+            row.version = String(version.prefix(100))
+            row.publisher = String((item.publisher ?? "").prefix(200))
+            return row
+        }
+        // SQLite allows 32,766 bound values per statement; 7 columns a row.
+        for chunk in stride(from: 0, to: software.count, by: 1000) {
+            try await software[chunk..<min(chunk + 1000, software.count)].create(on: db)
+        }
+        let macs = Set(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }).sorted().map { mac -> AssetMAC in
+            let row = AssetMAC()
+            row.id = UUID()
+            row.$asset.id = assetID
+            row.mac = mac
+            return row
+        }
+        if !macs.isEmpty { try await macs.create(on: db) }
+    }
+
+    private func record(_ rows: [(kind: String, subject: String, from: String?, to: String?)], for assetID: UUID,
+                        on db: any Database, at now: Date) async throws {
+        guard !rows.isEmpty else { return }
+        let models = rows.prefix(5000).map { row -> AssetChange in
+            let change = AssetChange()
+            change.id = UUID()
+            change.$asset.id = assetID
+            change.kind = row.kind
+            change.subject = String(row.subject.prefix(300))
+            change.fromValue = row.from.map { String($0.prefix(300)) }
+            change.toValue = row.to.map { String($0.prefix(300)) }
+            change.at = now
+            return change
+        }
+        for chunk in stride(from: 0, to: models.count, by: 1000) {
+            try await Array(models[chunk..<min(chunk + 1000, models.count)]).create(on: db)
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import CZlib
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+/// The FusionInventory protocol at `POST /inventory/{key}` with recorded agent documents
+/// (the real agent runs against Keel in e2e/test_inventory_agent.py), and the asset API.
+final class InventoryIntakeTests: KeelTestCase {
+    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/Inventory")
+
+    private func fixture(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
+    }
+
+    private func zlib(_ bytes: [UInt8]) -> [UInt8] {
+        var size = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(size))
+        _ = compress2(&output, &size, bytes, uLong(bytes.count), 6)
+        return Array(output[0..<Int(size)])
+    }
+
+    private func post(_ key: String, _ body: [UInt8], contentType: String = "application/x-compress-zlib",
+                      language: String? = nil) async throws -> (HTTPStatus, String) {
+        var status: HTTPStatus = .internalServerError
+        var text = ""
+        try await app.test(.POST, "/inventory/\(key)", beforeRequest: { req in
+            req.headers.replaceOrAdd(name: .contentType, value: contentType)
+            if let language { req.headers.replaceOrAdd(name: .acceptLanguage, value: language) }
+            req.body = ByteBuffer(bytes: body)
+        }, afterResponse: { res async in
+            status = res.status
+            text = res.body.string
+        })
+        return (status, text)
+    }
+
+    private func issueKey(_ organization: UUID) async throws -> String {
+        let admin = try await token("admin@keel.test")
+        let (status, body) = try await call(.POST, "/api/v1/organizations/\(organization.uuidString)/inventory-key", token: admin)
+        XCTAssertEqual(status, .created, body)
+        return object(body)["inventoryEnrolmentKey"] as? String ?? ""
+    }
+
+    private func assets(_ organization: UUID) async throws -> [[String: Any]] {
+        let admin = try await token("admin@keel.test")
+        let (_, body) = try await call(.GET, "/api/v1/assets?organizationId=\(organization.uuidString)", token: admin)
+        return object(body)["items"] as? [[String: Any]] ?? []
+    }
+
+    func testAgentDocumentsBecomeOneAssetThatLaterRunsUpdate() async throws {
+        let key = try await issueKey(green)
+        let (prolog, reply) = try await post(key, try fixture("prolog-request.xml"), contentType: "application/xml")
+        XCTAssertEqual(prolog, .ok)
+        XCTAssertTrue(reply.contains("<RESPONSE>SEND</RESPONSE>"), reply)
+        let (first, firstReply) = try await post(key, try fixture("linux-debian12-agent26.zlib"))
+        XCTAssertEqual(first, .ok, firstReply)
+        XCTAssertTrue(firstReply.contains("<REPLY>"), firstReply)
+        var list = try await assets(green)
+        XCTAssertEqual(list.count, 1)
+        let id = list[0]["id"] as! String
+        let admin = try await token("admin@keel.test")
+        let detail = object(try await call(.GET, "/api/v1/assets/\(id)", token: admin).1)
+        XCTAssertEqual(detail["kind"] as? String, "computer")
+        XCTAssertNotNil(detail["osName"] as? String)
+        XCTAssertGreaterThan(detail["softwareCount"] as? Int ?? 0, 500, "a Debian server has hundreds of packages")
+        XCTAssertFalse((detail["disks"] as? [Any] ?? []).isEmpty)
+        let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "asset.inventory_create").count()
+        XCTAssertEqual(audits, 1)
+
+        // The same document again: one asset, nothing new in the history or the audit log.
+        let again = try await post(key, try fixture("linux-debian12-agent26.xml"), contentType: "application/xml").0
+        XCTAssertEqual(again, .ok)
+        list = try await assets(green)
+        XCTAssertEqual(list.count, 1)
+        let auditsAfter = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["asset.inventory_create", "asset.inventory_update"]).count()
+        XCTAssertEqual(auditsAfter, 1)
+
+        // The next run finds a package removed: same asset, the removal in its history.
+        var text = String(decoding: try fixture("linux-debian12-agent26.xml"), as: UTF8.self)
+        let firstSoftware = try XCTUnwrap(text.range(of: "<SOFTWARES>").flatMap { start in
+            text.range(of: "</SOFTWARES>", range: start.upperBound..<text.endIndex).map { text[start.lowerBound..<$0.upperBound] }
+        })
+        text = text.replacingOccurrences(of: String(firstSoftware), with: "")
+        let updated = try await post(key, zlib(Array(text.utf8))).0
+        XCTAssertEqual(updated, .ok)
+        list = try await assets(green)
+        XCTAssertEqual(list.count, 1, "matched again, not duplicated")
+        let changes = object(try await call(.GET, "/api/v1/assets/\(id)/changes", token: admin).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertTrue(changes.contains { $0["kind"] as? String == "software_removed" }, "\(changes.prefix(3))")
+    }
+
+    func testUnknownKeysAndHostileBodiesAreRefusedAndChangeNothing() async throws {
+        let key = try await issueKey(huaxin)
+        let (unknown, message) = try await post("ke_not-a-key", try fixture("prolog-request.xml"), contentType: "application/xml",
+                                               language: "zh-CN")
+        XCTAssertEqual(unknown, .forbidden)
+        XCTAssertTrue(message.contains("注册密钥"), message)
+        let doctype = Array(#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><REQUEST><DEVICEID>&lol2;</DEVICEID><QUERY>INVENTORY</QUERY></REQUEST>"#.utf8)
+        let refused = try await post(key, doctype, contentType: "application/xml").0
+        XCTAssertEqual(refused, .badRequest)
+        let bomb = zlib(Array(repeating: UInt8(ascii: " "), count: 64 << 20))
+        let tooBig = try await post(key, bomb).0
+        XCTAssertEqual(tooBig, .payloadTooLarge)
+        let truncated = Array(try fixture("linux-debian12-agent26.xml").prefix(50_000))
+        let half = try await post(key, truncated, contentType: "application/xml").0
+        XCTAssertEqual(half, .badRequest)
+        let garbage = try await post(key, [0x78, 0x9C, 1, 2, 3, 4]).0
+        XCTAssertEqual(garbage, .badRequest)
+        let count = try await Asset.query(on: app.db).count()
+        XCTAssertEqual(count, 0, "a refused document changes nothing")
+    }
+
+    func testADeviceKnownToAnotherOrganisationIsFlaggedNotMoved() async throws {
+        let greenKey = try await issueKey(green)
+        let huaxinKey = try await issueKey(huaxin)
+        let windows = try fixture("windows10-zh.xml")
+        let first = try await post(greenKey, windows, contentType: "application/xml").0
+        XCTAssertEqual(first, .ok)
+        // The agent reinstalled (a new DEVICEID): the BIOS serial finds the same laptop.
+        let reinstalled = String(decoding: windows, as: UTF8.self)
+            .replacingOccurrences(of: "SH-LT-0457-2022-03-14-11-02-45", with: "SH-LT-0457-2026-06-01-08-00-00")
+        let again = try await post(greenKey, zlib(Array(reinstalled.utf8))).0
+        XCTAssertEqual(again, .ok)
+        let afterReinstall = try await assets(green)
+        XCTAssertEqual(afterReinstall.count, 1, "matched by serial, not duplicated")
+        XCTAssertEqual(afterReinstall.first?["deviceId"] as? String, "SH-LT-0457-2026-06-01-08-00-00")
+        let text = String(decoding: windows, as: UTF8.self).replacingOccurrences(of: "SH-LT-0457-2022-03-14-11-02-45", with: "SH-LT-0457-2026-11-01-09-00-00")
+        let second = try await post(huaxinKey, Array(text.utf8), contentType: "application/xml").0
+        XCTAssertEqual(second, .ok)
+        let greenAssets = try await assets(green)
+        let huaxinAssets = try await assets(huaxin)
+        XCTAssertEqual(greenAssets.count, 1, "the first organisation keeps its device")
+        XCTAssertEqual(huaxinAssets.count, 1)
+        XCTAssertEqual(huaxinAssets[0]["conflictOrganizationId"] as? String, green.uuidString)
+        XCTAssertEqual(greenAssets[0]["serial"] as? String, "PF3ABCDE")
+        // The software list keeps the Chinese names.
+        let admin = try await token("admin@keel.test")
+        let software = object(try await call(.GET, "/api/v1/assets/\(greenAssets[0]["id"] as! String)/software", token: admin).1)["items"] as? [[String: Any]] ?? []
+        XCTAssertTrue(software.contains { ($0["name"] as? String ?? "").contains("微信") }, "\(software.prefix(3))")
+        // A client user sees no device that is not assigned to them; a client admin sees the organisation's.
+        let patel = try await token("j.patel@greenlaw.example")
+        let (_, own) = try await call(.GET, "/api/v1/assets", token: patel)
+        XCTAssertEqual((object(own)["items"] as? [Any])?.count, 0)
+        let office = try await token("office@greenlaw.example")
+        let (_, all) = try await call(.GET, "/api/v1/assets?q=PF3AB", token: office)
+        XCTAssertEqual((object(all)["items"] as? [Any])?.count, 1)
+        // Only admins issue keys.
+        let tech = try await token("tech1@keel.test")
+        let refused = try await call(.POST, "/api/v1/organizations/\(green.uuidString)/inventory-key", token: tech).0
+        XCTAssertEqual(refused, .forbidden)
+    }
+}
