@@ -190,7 +190,8 @@ CATEGORIES = ["Hardware", "Software", "Network", "Accounts & access", "Email", "
 TICKET_COLUMNS = ["id", "number", "organization_id", "site_id", "title", "body", "status", "impact", "urgency", "priority",
                   "category", "requester_id", "assignee_id", "channel", "merged_into_id", "first_responded_at",
                   "resolved_at", "closed_at", "first_response_due_at", "resolution_due_at", "sla_state", "sla_check_at",
-                  "created_at", "updated_at"]
+                  "created_at", "updated_at", "priority_rank"]
+PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 COMMENT_COLUMNS = ["id", "ticket_id", "author_id", "body", "internal", "by_staff", "created_at"]
 
 
@@ -264,7 +265,8 @@ def load_sqlite(args):
             tickets.append((tid, t["number"], t["organization_id"], None, t["title"], t["body"], t["status"], t["impact"],
                             t["urgency"], t["priority"], t["category"], t["requester_id"], t["assignee_id"], t["channel"],
                             None, t["first_responded_at"], t["resolved_at"], t["closed_at"], t["first_response_due_at"],
-                            t["resolution_due_at"], t["sla_state"], t["sla_check_at"], t["created_at"], t["updated_at"]))
+                            t["resolution_due_at"], t["sla_state"], t["sla_check_at"], t["created_at"], t["updated_at"],
+                            PRIORITY_RANK[t["priority"]]))
             for body, author, internal, by_staff, at in t["comments"]:
                 comments.append((sqlite_uuid(gen.rng), tid, author, body, int(internal), int(by_staff), at))
         db.execute("BEGIN")
@@ -330,7 +332,8 @@ def load_postgres(args):
             row = (tid, t["number"], t["organization_id"], None, t["title"], t["body"], t["status"], t["impact"],
                    t["urgency"], t["priority"], t["category"], t["requester_id"], t["assignee_id"], t["channel"],
                    None, t["first_responded_at"], t["resolved_at"], t["closed_at"], t["first_response_due_at"],
-                   t["resolution_due_at"], t["sla_state"], t["sla_check_at"], t["created_at"], t["updated_at"])
+                   t["resolution_due_at"], t["sla_state"], t["sla_check_at"], t["created_at"], t["updated_at"],
+                   PRIORITY_RANK[t["priority"]])
             tickets.append("\t".join(pg_value(v) for v in row))
             for body, author, internal, by_staff, at in t["comments"]:
                 comments.append("\t".join(pg_value(v) for v in (sqlite_uuid(gen.rng), tid, author, body, internal, by_staff, at)))

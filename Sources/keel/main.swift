@@ -10,12 +10,15 @@ if arguments.dropFirst().first == "sla" {
                             output: { print($0) },
                             error: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }))
 }
+// `keel mail-in` runs under an MTA: whatever stops it before the message is stored is a
+// temporary failure (75), so the MTA keeps the message and tries again.
+let failureCode: Int32 = arguments.dropFirst().first == "mail-in" ? 75 : 1
 let config: KeelConfig
 do {
     config = try KeelConfig.load(arguments: &arguments)
 } catch {
     FileHandle.standardError.write(Data("keel: \(error)\n".utf8))
-    exit(2)
+    exit(failureCode == 75 ? 75 : 2)
 }
 
 var environment = try Environment.detect(arguments: arguments)
@@ -37,9 +40,12 @@ do {
         try await app.prepareServe()
     }
     try await app.execute()
+} catch let failure as KeelExit {
+    FileHandle.standardError.write(Data("keel: \(failure.message)\n".utf8))
+    exitCode = failure.code
 } catch {
     FileHandle.standardError.write(Data("keel: \(error)\n".utf8))
-    exitCode = 1
+    exitCode = failureCode
 }
 try? await app.asyncShutdown()
 exit(exitCode)

@@ -33,8 +33,12 @@ final class BadInputTests: KeelTestCase {
             {"title":"Till printer","organizationId":"\(bloom.uuidString)","requesterId":"\(user("shop@bloom.example").uuidString)"}
             """)
         let ticket = object(ticketBody)["id"] as? String ?? ""
+        let held = try await MailIntake.accept(Array("From: x@unknown.example\r\nSubject: held\r\n\r\nheld".utf8), source: "test",
+                                               envelopeFrom: nil, recipients: [], on: app)
+        try await MailProcessor(app: app).process(held)
         let values = ["organizationID": bloom.uuidString, "userID": user("shop@bloom.example").uuidString,
-                      "siteID": site.uuidString, "ticketID": ticket, "calendarID": DemoData.id("calendar:green").uuidString]
+                      "siteID": site.uuidString, "ticketID": ticket, "calendarID": DemoData.id("calendar:green").uuidString,
+                      "messageID": held.uuidString]
         let writes = app.apiDocument.operations.filter { [.POST, .PATCH, .PUT].contains($0.method) && $0.requestSchema != nil }
         XCTAssertGreaterThanOrEqual(writes.count, 9)
         let before = try await snapshot()

@@ -49,6 +49,7 @@ final class TenantIsolationTests: KeelTestCase {
                       "attachmentID": try await TicketAttachment.query(on: app.db).filter(\.$ticket.$id == foreignTicket).first()!.requireID().uuidString,
                       "viewID": try await foreignViewID(),
                       "assetID": try await foreignAssetID(in: foreignOrganization),
+                      "messageID": try await quarantinedMessageID(),
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -111,6 +112,14 @@ final class TenantIsolationTests: KeelTestCase {
         asset.macs = ""
         try await asset.create(on: app.db)
         return try asset.requireID().uuidString
+    }
+
+    /// A message from an unknown sender, waiting for staff who see every organisation.
+    private func quarantinedMessageID() async throws -> String {
+        let id = try await MailIntake.accept(Array("From: x@unknown.example\r\nSubject: held\r\n\r\nheld".utf8), source: "test",
+                                             envelopeFrom: nil, recipients: [], on: app)
+        try await MailProcessor(app: app).process(id)
+        return id.uuidString
     }
 
     /// A saved view of someone else.

@@ -9,6 +9,7 @@ extension Application {
         asyncCommands.use(AuditCommands(), as: "audit")
         asyncCommands.use(BackupCommand(), as: "backup")
         asyncCommands.use(RestoreCommand(), as: "restore")
+        asyncCommands.use(MailInCommand(), as: "mail-in")
     }
 
     /// Before serving: schema, secret key, demo data on first start, and the banner.
@@ -17,16 +18,20 @@ extension Application {
         let config = keel
         _ = try Secrets.loadOrCreateKey(at: config.secretKeyFile ?? (config.dataDirectory as NSString).appendingPathComponent("secret.key"))
         lifecycle.use(SLATicker())
+        lifecycle.use(MailWorkerLifecycle())
+        if let port = config.smtpPort {
+            lifecycle.use(SMTPListener(address: config.smtpAddress ?? "127.0.0.1", port: port))
+        }
         let url = config.publicBaseURL
         if config.demo {
             let password = config.demoPassword ?? DemoData.defaultPassword
             let loaded = try await DemoData.load(into: self, password: password)
-            say("Keel is running at \(url)")
-            say(loaded ? "Demo data loaded." : "Demo data already present.")
-            say("Sign in as \(DemoData.adminEmail) with password \(password) (every demo account shares it)")
+            say(CLIText.t("cli.running", ["url": url]))
+            say(CLIText.t(loaded ? "cli.demo_loaded" : "cli.demo_present"))
+            say(CLIText.t("cli.demo_sign_in", ["email": DemoData.adminEmail, "password": password]))
         } else {
-            say("Keel is running at \(url)")
-            say("No people yet? Add an administrator: keel user add --email you@example.com --name \"Your Name\" --role provider_admin --password-stdin")
+            say(CLIText.t("cli.running", ["url": url]))
+            say(CLIText.t("cli.no_people"))
         }
     }
 }

@@ -16,6 +16,7 @@ extension Application {
 
         try configureDatabase(config)
         try loadSecretBox(config)
+        installMailWorker()
         migrations.add(CreateIdentity())
         migrations.add(CreateAudit())
         migrations.add(CreateTickets())
@@ -27,6 +28,7 @@ extension Application {
         migrations.add(TicketListIndexes())
         migrations.add(ServiceDeskSettings())
         migrations.add(CreateAssets())
+        migrations.add(CreateMail())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -57,6 +59,7 @@ extension Application {
         PriorityMatrixSetting.register(api)
         AssetAPI.register(api)
         EnrolmentKeys.register(api)
+        MailQuarantine.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 
@@ -72,6 +75,7 @@ extension Application {
         CalendarController.register(self, uploadMaxBytes: config.uploadMaxBytes)
         PriorityMatrixSetting.registerPages(self)
         InventoryIntake.register(self)
+        MailQuarantine.registerPages(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

@@ -23,6 +23,19 @@ public struct KeelConfig: Sendable {
     public var sessionHours: Int = 12
     public var smtpAddress: String?
     public var smtpPort: Int?
+    /// Recipients the SMTP listener takes: addresses (`help@acme.example`) or domains
+    /// (`acme.example`); empty takes any recipient (Keel never relays).
+    public var mailAccept: [String] = []
+    public var mailMaxBytes: Int = 25 << 20
+    public var mailMaxRecipients: Int = 50
+    /// The subject tag's word: `[Keel #1042]`.
+    public var mailSubjectPrefix: String = "Keel"
+    /// Mail from an unknown address of an organisation's domain makes a new contact there.
+    public var mailNewContacts: Bool = true
+    /// The name Keel gives itself in SMTP greetings and Message-IDs.
+    public var mailHostname: String = "keel.localhost"
+    /// Tests only: wait this long before processing accepted mail.
+    public var mailProcessDelayMilliseconds: Int = 0
 
     public init() {}
 
@@ -99,6 +112,20 @@ public struct KeelConfig: Sendable {
         if let value = try integer("KEEL_SESSION_HOURS", 1...24 * 90) { config.sessionHours = value }
         config.smtpAddress = text("KEEL_SMTP_ADDRESS")
         config.smtpPort = try integer("KEEL_SMTP_PORT", 1...65535)
+        if let value = text("KEEL_MAIL_ACCEPT") {
+            config.mailAccept = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        }
+        if let value = try integer("KEEL_MAIL_MAX_BYTES", 1024...(1 << 30)) { config.mailMaxBytes = value }
+        if let value = try integer("KEEL_MAIL_MAX_RECIPIENTS", 1...10_000) { config.mailMaxRecipients = value }
+        if let value = text("KEEL_MAIL_SUBJECT_PREFIX") {
+            guard value.count <= 20, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                throw Invalid(setting: "KEEL_MAIL_SUBJECT_PREFIX", reason: "expected letters, digits or '-', at most 20")
+            }
+            config.mailSubjectPrefix = value
+        }
+        if let value = text("KEEL_MAIL_NEW_CONTACTS") { config.mailNewContacts = ["1", "true", "yes"].contains(value.lowercased()) }
+        if let value = text("KEEL_MAIL_HOSTNAME") { config.mailHostname = value }
+        if let value = try integer("KEEL_MAIL_PROCESS_DELAY_MS", 0...600_000) { config.mailProcessDelayMilliseconds = value }
 
         if let index = arguments.firstIndex(of: "--demo") {
             config.demo = true

@@ -57,29 +57,17 @@ struct TenantData {
         return attachment
     }
 
-    /// SQLite only: ids of tickets in scope whose title, body or readable comments contain
-    /// `text` (three characters or more), found through the trigram FTS5 indexes, newest first.
-    func searchTicketIDs(_ text: String, limit: Int) async throws -> [UUID] {
-        guard let sql = db as? any SQLDatabase else { return [] }
+    /// SQLite only: an SQL condition on `tickets` for "title, body or a readable comment
+    /// contains `text`" through the trigram indexes, for the list query to combine with its
+    /// scope, filters, order and limit (the database stops at the first page).
+    func searchCondition(_ text: String) -> SQLQueryString {
         let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         let internalClause = seesProviderStaff ? "" : " AND c.internal = 0"
-        var query: SQLQueryString = """
-            SELECT t.id AS id FROM tickets t WHERE (
-              t.rowid IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: phrase))
-              OR t.id IN (SELECT c.ticket_id FROM ticket_comments c WHERE c.rowid IN
-                          (SELECT rowid FROM comment_fts WHERE comment_fts MATCH \(bind: phrase))\(unsafeRaw: internalClause))
-            )
+        return """
+            ("tickets"."rowid" IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: phrase))
+             OR "tickets"."id" IN (SELECT c.ticket_id FROM ticket_comments c WHERE c.rowid IN
+                (SELECT rowid FROM comment_fts WHERE comment_fts MATCH \(bind: phrase))\(unsafeRaw: internalClause)))
             """
-        if let ids = scope.restriction {
-            guard !ids.isEmpty else { return [] }
-            query = query + " AND t.organization_id IN (\(binds: Array(ids)))"
-        }
-        if role == .clientUser {
-            query = query + " AND t.requester_id = \(bind: userID)"
-        }
-        query = query + " ORDER BY t.number DESC LIMIT \(bind: limit)"
-        let rows = try await sql.raw(query).all()
-        return try rows.map { try $0.decode(column: "id", as: UUID.self) }
     }
 
     /// Calendars of organisations in scope; the provider-wide default is for provider staff.

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import KeelDomain
 import SQLKit
@@ -63,13 +64,13 @@ struct TicketFilter {
         if let category, !category.isEmpty { query.filter(\.$category == category) }
         if let sla { query.filter(\.$slaState == sla) }
         if let q, !tenant.db.isPostgres, q.count >= 3 {
-            // SQLite with a term the trigram index can serve: one indexed query, scope applied there.
-            let ids = try await tenant.searchTicketIDs(q, limit: 10_000)
-            let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# ")))
-            query.group(.or) { group in
-                group.filter(\.$id ~~ ids)
-                if let number { group.filter(\.$number == number) }
+            // SQLite with a term the trigram index can serve: the match is a condition of the list
+            // query itself, so scope, filters, order and the page limit apply in one statement.
+            var condition = tenant.searchCondition(q)
+            if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) {
+                condition = "(" + condition + " OR \"tickets\".\"number\" = \(bind: number))"
             }
+            query.filter(.sql(condition))
         } else if let q {
             // Title, body and the comments the caller may read (internal notes only for staff),
             // case-insensitive on both databases (SQLite's LIKE already is; PostgreSQL needs ILIKE).

@@ -6,16 +6,29 @@ import Vapor
 /// Ticket use cases. Each runs in one write transaction with its history entry, its SLA
 /// recomputation and its audit row, as explicit steps.
 struct TicketService {
-    let request: Request
+    let application: Application
+    let db: any Database
     let context: RequestContext
 
     init(_ request: Request) throws {
-        self.request = request
+        self.application = request.application
+        self.db = request.db
         self.context = try request.requireContext()
     }
 
-    private var tenant: TenantData { TenantData(context, db: request.db) }
+    /// For work that arrives without an HTTP request (mail), acting as `context`'s person.
+    init(application: Application, context: RequestContext) {
+        self.application = application
+        self.db = application.db
+        self.context = context
+    }
+
+    private var tenant: TenantData { TenantData(context, db: db) }
     private var isStaff: Bool { context.isProviderStaff }
+
+    /// Work that must commit with the ticket change, in the same transaction (an inbound
+    /// mail marked processed together with the ticket it made, say).
+    typealias InTransaction = @Sendable (any Database, Ticket) async throws -> Void
 
     struct Created {
         let ticket: Ticket
@@ -23,7 +36,7 @@ struct TicketService {
         let policy: SLAPolicy
     }
 
-    func create(_ input: TicketCreate, defaultChannel: String) async throws -> Created {
+    func create(_ input: TicketCreate, defaultChannel: String, inTransaction: InTransaction? = nil) async throws -> Created {
         guard let title = FieldRules.cleanText(input.title ?? "", maximum: 200) else { throw KeelError.validation("title", "title_invalid") }
         let body = (input.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard body.count <= 100_000 else { throw KeelError.validation("body", "text_too_long", values: ["max": "100000"]) }
@@ -45,13 +58,14 @@ struct TicketService {
             guard person.$organization.id == organizationID, person.active else { throw KeelError.validation("requesterId", "requester_invalid") }
             requesterID = try person.requireID()
         }
-        let channel = try TicketRules.channel(input.channel ?? defaultChannel, staff: isStaff)
+        // A channel the caller names is checked; the default is the server's own word (mail, portal…).
+        let channel = try input.channel.map { try TicketRules.channel($0, staff: isStaff) } ?? defaultChannel
         var siteID: UUID?
         if let raw = input.siteId, !raw.isEmpty {
             siteID = try await tenant.site(UUID(uuidString: raw), in: organizationID).requireID()
         }
-        let category = try await TicketRules.category(input.category, on: request.db)
-        let (matrix, _) = try await PriorityMatrixSetting.current(on: request.db)
+        let category = try await TicketRules.category(input.category, on: db)
+        let (matrix, _) = try await PriorityMatrixSetting.current(on: db)
         let priority = matrix.priority(impact: impact, urgency: urgency)
 
         let now = Date()
@@ -75,14 +89,15 @@ struct TicketService {
         changes.created(["title": title, "priority": priority.rawValue, "channel": channel, "organizationId": organizationID.uuidString.lowercased()])
         let audit = changes
         let actor = context.actor
-        let policy = try await request.application.sla.initialize(ticket, organization: organization, on: request.db, now: now)
-        try await request.application.write { db in
+        let policy = try await application.sla.initialize(ticket, organization: organization, on: db, now: now)
+        try await application.write { db in
             ticket.number = try await TicketNumbers.next(on: db)
             try await ticket.create(on: db)
             try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: TicketStatus.new.rawValue,
                                            actor: actor.userID, isPublic: true, at: now)
             try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.create",
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
+            try await inTransaction?(db, ticket)
         }
         return Created(ticket: ticket, policy: policy)
     }
@@ -115,7 +130,7 @@ struct TicketService {
         var impact = try TicketRules.impact(ticket.impact), urgency = try TicketRules.urgency(ticket.urgency)
         if let raw = patch.impact { impact = try TicketRules.impact(raw) }
         if let raw = patch.urgency { urgency = try TicketRules.urgency(raw) }
-        var priority = try await PriorityMatrixSetting.current(on: request.db).0.priority(impact: impact, urgency: urgency)
+        var priority = try await PriorityMatrixSetting.current(on: db).0.priority(impact: impact, urgency: urgency)
         if let raw = patch.priority {
             guard let chosen = Priority(rawValue: raw) else { throw KeelError.validation("priority", "priority_invalid") }
             priority = chosen
@@ -134,7 +149,7 @@ struct TicketService {
             ticket.setPriority(priority)
         }
         if let raw = patch.category {
-            let category = try await TicketRules.category(raw, on: request.db)
+            let category = try await TicketRules.category(raw, on: db)
             changes.record("category", before: ticket.category, after: category)
             ticket.category = category
         }
@@ -144,7 +159,7 @@ struct TicketService {
                 let person = try await tenant.user(UUID(uuidString: raw))
                 guard person.roleValue.isProviderStaff, person.active else { throw KeelError.validation("assigneeId", "assignee_invalid") }
                 assignee = try person.requireID()
-                try await TicketRules.requireAccess(of: person, to: ticket.$organization.id, on: request.db)
+                try await TicketRules.requireAccess(of: person, to: ticket.$organization.id, on: db)
             }
             if assignee != ticket.$assignee.id {
                 changes.record("assigneeId", before: ticket.$assignee.id?.uuidString.lowercased(), after: assignee?.uuidString.lowercased())
@@ -170,7 +185,7 @@ struct TicketService {
 
     /// A public reply or internal note. The first public staff reply is the first response;
     /// a requester's reply moves a waiting or resolved ticket back to open.
-    func comment(on id: UUID, _ input: CommentInput) async throws -> TicketComment {
+    func comment(on id: UUID, _ input: CommentInput, inTransaction: InTransaction? = nil) async throws -> TicketComment {
         let ticket = try await tenant.ticket(id)
         let body = input.body.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty, body.count <= 100_000 else { throw KeelError.validation("body", "comment_invalid") }
@@ -207,7 +222,7 @@ struct TicketService {
         if isStaff && !internalNote { notify.append(([ticket.$requester.id], "reply")) }
         if !isStaff { notify.append(([ticket.$assignee.id], "customer_reply")) }
         try await save(ticket, changes: changes, history: history, action: internalNote ? "ticket.note" : "ticket.reply",
-                       now: now, extra: comment, notify: notify)
+                       now: now, extra: comment, notify: notify, inTransaction: inTransaction)
         return comment
     }
 
@@ -227,7 +242,7 @@ struct TicketService {
         var changes = ChangeSet()
         changes.created(["minutes": String(entry.minutes), "billable": String(entry.billable)])
         let audit = changes, actor = context.actor, organizationID = ticket.$organization.id
-        try await request.application.write { db in
+        try await application.write { db in
             try await entry.create(on: db)
             try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.time",
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
@@ -264,7 +279,7 @@ struct TicketService {
         let other = try await tenant.ticket(otherID)
         guard isStaff else { throw KeelError.forbidden }
         guard ticket.id != other.id else { throw KeelError.validation("otherId", "link_invalid") }
-        let exists = try await TicketLink.query(on: request.db).filter(\.$ticket.$id == ticket.requireID())
+        let exists = try await TicketLink.query(on: db).filter(\.$ticket.$id == ticket.requireID())
             .filter(\.$other.$id == other.requireID()).first() != nil
         guard !exists else { return }
         var changes = ChangeSet()
@@ -272,7 +287,7 @@ struct TicketService {
         let actor = context.actor, organizationID = ticket.$organization.id
         let (a, b) = (try ticket.requireID(), try other.requireID())
         let audit = changes
-        try await request.application.write { db in
+        try await application.write { db in
             for (from, to) in [(a, b), (b, a)] {
                 let link = TicketLink()
                 link.$ticket.id = from
@@ -287,11 +302,11 @@ struct TicketService {
     private func save(_ ticket: Ticket, changes: ChangeSet,
                       history: [(kind: String, from: String?, to: String?, reason: String?, isPublic: Bool)],
                       action: String, now: Date, extra: TicketComment? = nil,
-                      notify: [(users: [UUID?], kind: String)] = []) async throws {
+                      notify: [(users: [UUID?], kind: String)] = [], inTransaction: InTransaction? = nil) async throws {
         let actor = context.actor
-        let engine = request.application.sla
+        let engine = application.sla
         let audit = changes
-        try await request.application.write { db in
+        try await application.write { db in
             try await ticket.update(on: db)
             if let extra { try await extra.create(on: db) }
             for entry in history {
@@ -304,6 +319,7 @@ struct TicketService {
             }
             try await AuditLog.append(on: db, actor: actor, organizationID: ticket.$organization.id, action: action,
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
+            try await inTransaction?(db, ticket)
         }
     }
 }
