@@ -71,7 +71,7 @@ final class TenantIsolationTests: KeelTestCase {
             if hasObject {
                 XCTAssertEqual(status, .notFound, label)
             } else {
-                XCTAssertTrue([200, 201, 204, 403, 404, 422].contains(status.code), label)
+                XCTAssertTrue([200, 201, 204, 400, 403, 404, 422].contains(status.code), label)
             }
             for id in foreignIDs { XCTAssertFalse(answer.contains(id), "leaked \(id): \(label)") }
         }

@@ -19,6 +19,7 @@ extension Application {
         _ = try Secrets.loadOrCreateKey(at: config.secretKeyFile ?? (config.dataDirectory as NSString).appendingPathComponent("secret.key"))
         lifecycle.use(SLATicker())
         lifecycle.use(MailWorkerLifecycle())
+        lifecycle.use(OutboxLifecycle())
         if let port = config.smtpPort {
             lifecycle.use(SMTPListener(address: config.smtpAddress ?? "127.0.0.1", port: port))
         }

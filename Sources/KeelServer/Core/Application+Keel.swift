@@ -29,6 +29,7 @@ extension Application {
         migrations.add(ServiceDeskSettings())
         migrations.add(CreateAssets())
         migrations.add(CreateMail())
+        migrations.add(CreateOutbox())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -60,6 +61,8 @@ extension Application {
         AssetAPI.register(api)
         EnrolmentKeys.register(api)
         MailQuarantine.register(api)
+        MailQuarantine.registerOutbox(api)
+        MailPreferences.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 

@@ -34,8 +34,21 @@ public struct KeelConfig: Sendable {
     public var mailNewContacts: Bool = true
     /// The name Keel gives itself in SMTP greetings and Message-IDs.
     public var mailHostname: String = "keel.localhost"
+    /// The relay for outbound mail; without a host, mail is composed and kept queued.
+    public var relayHost: String?
+    public var relayPort: Int = 25
+    /// none, starttls or tls (implicit TLS, usually port 465).
+    public var relaySecurity: String = "none"
+    public var relayUser: String?
+    public var relayPassword: String?
+    /// A PEM file of certificates to trust for the relay (else the system's).
+    public var relayCAFile: String?
+    /// The From address of notifications; replies to it come back to Keel.
+    public var mailFrom: String?
     /// Tests only: wait this long before processing accepted mail.
     public var mailProcessDelayMilliseconds: Int = 0
+
+    public var notificationSender: String { mailFrom ?? "keel@\(mailHostname)" }
 
     public init() {}
 
@@ -126,6 +139,23 @@ public struct KeelConfig: Sendable {
         if let value = text("KEEL_MAIL_NEW_CONTACTS") { config.mailNewContacts = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = text("KEEL_MAIL_HOSTNAME") { config.mailHostname = value }
         if let value = try integer("KEEL_MAIL_PROCESS_DELAY_MS", 0...600_000) { config.mailProcessDelayMilliseconds = value }
+        config.relayHost = text("KEEL_SMTP_RELAY_HOST")
+        if let value = try integer("KEEL_SMTP_RELAY_PORT", 1...65535) { config.relayPort = value }
+        if let value = text("KEEL_SMTP_RELAY_SECURITY") {
+            guard ["none", "starttls", "tls"].contains(value.lowercased()) else {
+                throw Invalid(setting: "KEEL_SMTP_RELAY_SECURITY", reason: "expected none, starttls or tls")
+            }
+            config.relaySecurity = value.lowercased()
+        }
+        config.relayUser = text("KEEL_SMTP_RELAY_USER")
+        config.relayPassword = text("KEEL_SMTP_RELAY_PASSWORD")
+        config.relayCAFile = text("KEEL_SMTP_RELAY_CA_FILE")
+        if let value = text("KEEL_MAIL_FROM") {
+            guard value.contains("@"), !value.contains(where: { $0 == " " || $0.isNewline }) else {
+                throw Invalid(setting: "KEEL_MAIL_FROM", reason: "expected an email address")
+            }
+            config.mailFrom = value
+        }
 
         if let index = arguments.firstIndex(of: "--demo") {
             config.demo = true

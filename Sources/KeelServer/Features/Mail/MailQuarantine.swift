@@ -33,6 +33,36 @@ struct InboundMessageOut: Content {
     }
 }
 
+struct OutboundMessageOut: Content {
+    let id: UUID
+    let createdAt: Date
+    let ticketId: UUID?
+    let recipient: String
+    let kind: String
+    let subject: String
+    let messageId: String
+    let status: String
+    let attempts: Int
+    let nextAttemptAt: Date
+    let lastError: String?
+    let sentAt: Date?
+
+    init(_ message: OutboundMessage) {
+        id = message.id!
+        createdAt = message.createdAt
+        ticketId = message.ticketID
+        recipient = message.recipient
+        kind = message.kind
+        subject = message.subject
+        messageId = message.messageID
+        status = message.status
+        attempts = message.attempts
+        nextAttemptAt = message.nextAttemptAt
+        lastError = message.lastError
+        sentAt = message.sentAt
+    }
+}
+
 struct QuarantineAccept: Content {
     var organizationId: String?
 }
@@ -111,13 +141,29 @@ enum MailQuarantine {
         }
     }
 
+    static func registerOutbox(_ api: API) {
+        api.on(.GET, "mail/outbox", "Notification mail: queued, sent, failed (status=…, ticketId=…)", tag: "mail",
+               response: "OutboundMessageList") { req in
+            _ = try requireReviewer(req)
+            let query = OutboundMessage.query(on: req.db)
+            if let status = req.query[String.self, at: "status"], !status.isEmpty { query.filter(\.$status == status) }
+            if let raw = req.query[String.self, at: "ticketId"], !raw.isEmpty {
+                guard let id = UUID(uuidString: raw) else { throw KeelError.notFound }
+                query.filter(\.$ticketID == id)
+            }
+            let rows = try await query.sort(\.$createdAt, .descending).limit(500).all()
+            return ListPage(items: rows.map(OutboundMessageOut.init), nextCursor: nil)
+        }
+    }
+
     // MARK: - The page
 
     struct Row: Encodable {
         let id: String; let received: String; let from: String; let subject: String; let status: String; let statusCode: String
         let reason: String; let ticketID: String?; let quarantined: Bool
     }
-    struct PageData: Encodable { let rows: [Row]; let organizations: [SelectOption] }
+    struct OutRow: Encodable { let created: String; let recipient: String; let subject: String; let status: String; let error: String }
+    struct PageData: Encodable { let rows: [Row]; let organizations: [SelectOption]; let outbound: [OutRow] }
 
     static func registerPages(_ routes: any RoutesBuilder) {
         routes.get("mail") { req async throws -> Response in
@@ -131,6 +177,9 @@ enum MailQuarantine {
                            reason: item.reasonText ?? "", ticketID: item.ticketId?.uuidString, quarantined: item.status == "quarantined")
             }, organizations: try await req.tenant.organizations().sort(\.$name).all().map {
                 SelectOption(value: $0.id!.uuidString, label: $0.name, selected: false)
+            }, outbound: try await OutboundMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(100).all().map {
+                OutRow(created: req.display($0.createdAt), recipient: $0.recipient, subject: $0.subject,
+                       status: req.t("mail.out_status.\($0.status)"), error: $0.lastError ?? "")
             })
             return try await req.renderPage("mail", data: data)
         }

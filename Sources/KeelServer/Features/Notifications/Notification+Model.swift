@@ -14,6 +14,10 @@ final class InAppNotification: Model, @unchecked Sendable {
     @Field(key: "title") var title: String
     @OptionalField(key: "read_at") var readAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// "pending" until the outbox has turned it into mail (or decided not to), then "done".
+    @OptionalField(key: "mail_state") var mailState: String?
+    /// What the mail quotes: the reply's text, for instance.
+    @OptionalField(key: "detail") var detail: String?
 
     init() {}
 }

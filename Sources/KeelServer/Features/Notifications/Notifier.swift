@@ -5,7 +5,10 @@ import Vapor
 /// Who hears about what. Called inside the write transaction of the change, as an
 /// explicit step of the use case; never notifies the person who made the change.
 enum Notifier {
-    static func notify(_ userIDs: [UUID?], about ticket: Ticket, kind: String, except actor: UUID?, on db: any Database, at: Date) async throws {
+    /// Each notification also waits for the outbox (`mail_state` pending), which mails it in
+    /// the person's language if their preferences allow; `detail` is what the mail quotes.
+    static func notify(_ userIDs: [UUID?], about ticket: Ticket, kind: String, except actor: UUID?, on db: any Database, at: Date,
+                       detail: String? = nil) async throws {
         var seen = Set<UUID>()
         for case let userID? in userIDs where userID != actor && seen.insert(userID).inserted {
             let note = InAppNotification()
@@ -15,6 +18,8 @@ enum Notifier {
             note.ticketNumber = ticket.number
             note.title = String(ticket.title.prefix(200))
             note.createdAt = at
+            note.mailState = "pending"
+            note.detail = detail.map { String($0.prefix(4000)) }
             try await note.create(on: db)
         }
     }

@@ -20,6 +20,8 @@ enum TicketPages {
         let sla: String; let slaCode: String; let paused: Bool; let timeline: [Entry]; let isStaff: Bool
         let attachments: [AttachmentRow]
         let moves: [SelectOption]; let priorities: [SelectOption]; let canReply: Bool; let minutes: Int
+        /// Notification mail the relay would not take, for staff.
+        let mailFailures: [String]
     }
 
     static func register(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
@@ -167,6 +169,8 @@ enum TicketPages {
         }
         // Summed here: PostgreSQL answers SUM(integer) as NUMERIC, which does not decode as Int.
         let minutes = staff ? try await TimeEntry.query(on: req.db).filter(\.$ticket.$id == ticketID).all(\.$minutes).reduce(0, +) : 0
+        let failures = staff ? try await OutboundMessage.query(on: req.db).filter(\.$ticketID == ticketID)
+            .filter(\.$status == OutboundMessage.Status.failed.rawValue).limit(20).all() : []
         let data = ShowData(
             id: ticketID.uuidString, number: ticket.number, title: ticket.title, body: ticket.body,
             organization: names.organizations[ticket.$organization.id] ?? "", requester: names.people[ticket.$requester.id] ?? "",
@@ -181,7 +185,8 @@ enum TicketPages {
                 SelectOption(value: $0.rawValue, label: req.t("status.\($0.rawValue)"), selected: false)
             },
             priorities: options(Priority.self, prefix: "priority", selected: ticket.priority, req: req),
-            canReply: status != .closed, minutes: minutes)
+            canReply: status != .closed, minutes: minutes,
+            mailFailures: failures.map { req.t("tickets.mail_failed", ["to": $0.recipient, "error": $0.lastError ?? ""]) })
         return try await req.renderPage("tickets/show", data: data, error: error)
     }
 
@@ -199,6 +204,7 @@ enum TicketPages {
             let name = event.toValue.flatMap(UUID.init(uuidString:)).flatMap { people[$0] } ?? req.t("timeline.nobody")
             return req.t("timeline.assigned", ["name": name])
         case "merged": return req.t("timeline.merged", ["to": event.toValue ?? ""])
+        case "mail_bounce": return req.t("timeline.mail_bounce", ["to": event.toValue ?? "", "status": event.reason ?? ""])
         default: return event.kind
         }
     }

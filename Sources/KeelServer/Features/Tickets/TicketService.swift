@@ -95,6 +95,8 @@ struct TicketService {
             try await ticket.create(on: db)
             try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: TicketStatus.new.rawValue,
                                            actor: actor.userID, isPublic: true, at: now)
+            // The requester's acknowledgement, with the number and the SLA targets.
+            try await Notifier.notify([ticket.$requester.id], about: ticket, kind: "created", except: nil, on: db, at: now)
             try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "ticket.create",
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)
             try await inTransaction?(db, ticket)
@@ -179,6 +181,9 @@ struct TicketService {
         if history.contains(where: { $0.kind == "status" && $0.to == TicketStatus.resolved.rawValue }) {
             notify.append(([ticket.$requester.id], "resolved"))
         }
+        if history.contains(where: { $0.kind == "status" && $0.to == TicketStatus.pendingCustomer.rawValue }) {
+            notify.append(([ticket.$requester.id], "waiting"))
+        }
         try await save(ticket, changes: changes, history: history, action: "ticket.update", now: now, notify: notify)
         return ticket
     }
@@ -222,7 +227,7 @@ struct TicketService {
         if isStaff && !internalNote { notify.append(([ticket.$requester.id], "reply")) }
         if !isStaff { notify.append(([ticket.$assignee.id], "customer_reply")) }
         try await save(ticket, changes: changes, history: history, action: internalNote ? "ticket.note" : "ticket.reply",
-                       now: now, extra: comment, notify: notify, inTransaction: inTransaction)
+                       now: now, extra: comment, notify: notify, detail: internalNote ? nil : body, inTransaction: inTransaction)
         return comment
     }
 
@@ -302,7 +307,8 @@ struct TicketService {
     private func save(_ ticket: Ticket, changes: ChangeSet,
                       history: [(kind: String, from: String?, to: String?, reason: String?, isPublic: Bool)],
                       action: String, now: Date, extra: TicketComment? = nil,
-                      notify: [(users: [UUID?], kind: String)] = [], inTransaction: InTransaction? = nil) async throws {
+                      notify: [(users: [UUID?], kind: String)] = [], detail: String? = nil,
+                      inTransaction: InTransaction? = nil) async throws {
         let actor = context.actor
         let engine = application.sla
         let audit = changes
@@ -315,7 +321,8 @@ struct TicketService {
             }
             try await engine.recompute(ticket, on: db, now: now)
             for note in notify {
-                try await Notifier.notify(note.users, about: ticket, kind: note.kind, except: actor.userID, on: db, at: now)
+                try await Notifier.notify(note.users, about: ticket, kind: note.kind, except: actor.userID, on: db, at: now,
+                                          detail: detail)
             }
             try await AuditLog.append(on: db, actor: actor, organizationID: ticket.$organization.id, action: action,
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(), changes: audit)

@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// Turns pending in-app notifications into mail: in the recipient's language and timezone,
+/// HTML with a plain-text alternative, threaded (Message-ID, In-Reply-To, References, the
+/// subject tag), marked automatic (Auto-Submitted, X-Auto-Response-Suppress, Keel's loop
+/// header). Preferences of the person and of their organisation decide; acknowledgements
+/// are rate-limited per recipient so two auto-responders cannot ping-pong.
+struct Outbox {
+    let app: Application
+
+    static let acknowledgementsPerHour = 5
+
+    /// Composes mail for up to `limit` pending notifications; returns how many it handled.
+    @discardableResult
+    func composePending(limit: Int = 200, now: Date = Date()) async throws -> Int {
+        let notes = try await InAppNotification.query(on: app.db).filter(\.$mailState == "pending")
+            .sort(\.$createdAt).limit(limit).all()
+        guard !notes.isEmpty else { return 0 }
+        let people = try await User.query(on: app.db).filter(\.$id ~~ Array(Set(notes.map { $0.$user.id }))).all()
+        let byID = Dictionary(uniqueKeysWithValues: people.compactMap { person in person.id.map { ($0, person) } })
+        let ticketIDs = Array(Set(notes.compactMap { $0.$ticket.id }))
+        let tickets = try await Ticket.query(on: app.db).filter(\.$id ~~ ticketIDs).all()
+        let ticketsByID = Dictionary(uniqueKeysWithValues: tickets.compactMap { ticket in ticket.id.map { ($0, ticket) } })
+        let preferences = try await MailPreferences.load(users: people, on: app.db)
+        var messages: [OutboundMessage] = []
+        var threads: [MailMessageID] = []
+        var acknowledged: [String: Int] = [:]
+        for note in notes {
+            note.mailState = "done"
+            guard let person = byID[note.$user.id], person.active else { continue }
+            guard let ticketID = note.$ticket.id, let ticket = ticketsByID[ticketID] else { continue }
+            guard preferences.wantsMail(person, kind: note.kind) else { continue }
+            let message = try await compose(note, ticket: ticket, to: person, now: now)
+            if note.kind == "created" {
+                if acknowledged[person.email] == nil { acknowledged[person.email] = try await recentAcknowledgements(to: person.email, now: now) }
+                acknowledged[person.email, default: 0] += 1
+                if acknowledged[person.email, default: 0] > Self.acknowledgementsPerHour {
+                    message.status = OutboundMessage.Status.suppressed.rawValue
+                    message.lastError = "rate_limited"
+                }
+            }
+            messages.append(message)
+            let thread = MailMessageID()
+            thread.messageID = message.messageID
+            thread.ticketID = ticketID
+            thread.direction = "out"
+            thread.createdAt = now
+            threads.append(thread)
+        }
+        let handled = notes, composed = messages, threadRows = threads
+        try await app.write { db in
+            for note in handled { try await note.update(on: db) }
+            for message in composed { try await message.create(on: db) }
+            for thread in threadRows { try await thread.create(on: db) }
+        }
+        return notes.count
+    }
+
+    private func recentAcknowledgements(to recipient: String, now: Date) async throws -> Int {
+        try await OutboundMessage.query(on: app.db).filter(\.$recipient == recipient).filter(\.$kind == "created")
+            .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
+    }
+
+    /// One notification as a complete message for one person.
+    func compose(_ note: InAppNotification, ticket: Ticket, to person: User, now: Date) async throws -> OutboundMessage {
+        let config = app.keel
+        let language = try await MailPreferences.language(of: person, on: app.db)
+        let zone = try await MailPreferences.timeZone(of: person, on: app.db)
+        let catalog = app.catalog
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { catalog.text(key, language, values) }
+        func when(_ date: Date?) -> String {
+            guard let date else { return "" }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: language == .zhHans ? "zh_Hans_CN" : "en_GB")
+            formatter.timeZone = zone
+            formatter.dateFormat = language == .zhHans ? "yyyy年M月d日 HH:mm (zzz)" : "EEE d MMM yyyy, HH:mm (zzz)"
+            return formatter.string(from: date)
+        }
+        let values = ["number": String(ticket.number), "title": ticket.title]
+        let link = "\(config.publicBaseURL)/tickets/\(ticket.id?.uuidString ?? "")"
+        var lines = [t("mail.out.\(note.kind)", values)]
+        if note.kind == "created" {
+            lines.append(t("mail.out.targets", ["response": when(ticket.firstResponseDueAt), "resolution": when(ticket.resolutionDueAt)]))
+        }
+        let quote = note.detail.flatMap { $0.isEmpty ? nil : $0 }
+        let footer = [t("mail.out.view", ["url": link]), t("mail.out.reply_hint")]
+        let text = (lines + (quote.map { ["", $0, ""] } ?? [""]) + footer).joined(separator: "\n")
+        var html = "<!DOCTYPE html><html lang=\"\(language.rawValue)\"><body>"
+        html += lines.map { "<p>\(Self.escape($0))</p>" }.joined()
+        if let quote {
+            html += "<blockquote style=\"border-left:3px solid #ccc;padding-left:8px\">"
+                + Self.escape(quote).replacingOccurrences(of: "\n", with: "<br>") + "</blockquote>"
+        }
+        html += "<p><a href=\"\(Self.escape(link))\">\(Self.escape(t("mail.out.open")))</a></p>"
+        html += "<p style=\"color:#666\">\(Self.escape(t("mail.out.reply_hint")))</p></body></html>"
+
+        let first = try await MailMessageID.query(on: app.db).filter(\.$ticketID == ticket.requireID()).sort(\.$createdAt).first()
+        let domain = config.mailHostname
+        let messageID = MailComposer.messageID(domain: domain)
+        let subject = MailThreading.taggedSubject(ticket.title, prefix: config.mailSubjectPrefix, number: ticket.number)
+        let offset = zone.secondsFromGMT(for: now) / 60
+        let outgoing = MailOutgoing(
+            from: MailAddress(address: config.notificationSender, name: "Keel"), to: [MailAddress(address: person.email, name: person.name)],
+            replyTo: [MailAddress(address: config.notificationSender, name: "Keel")], subject: subject, textBody: text, htmlBody: html,
+            messageID: messageID, inReplyTo: first?.messageID, references: first.map { [$0.messageID] } ?? [], date: now,
+            timeZoneOffsetMinutes: offset, autoSubmitted: .autoGenerated, loopValue: domain)
+        let message = OutboundMessage()
+        message.id = UUID()
+        message.createdAt = now
+        message.ticketID = ticket.id
+        message.userID = person.id
+        message.recipient = person.email
+        message.kind = note.kind
+        message.subject = String(subject.prefix(300))
+        message.messageID = messageID
+        message.raw = Data(MailComposer.compose(outgoing))
+        message.status = OutboundMessage.Status.queued.rawValue
+        message.attempts = 0
+        message.nextAttemptAt = now
+        return message
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
