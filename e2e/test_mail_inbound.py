@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import signal
 import smtplib
+import ssl
+import subprocess
 import time
 from email.header import Header
 from email.mime.application import MIMEApplication
@@ -189,3 +191,33 @@ def test_a_server_killed_after_250_makes_the_ticket_on_restart(e2e_tmp):
         assert ticket["channel"] == "email"
     finally:
         stop_server(again)
+
+
+def make_certificate(directory) -> tuple[str, str]:
+    """A throwaway self-signed certificate for 127.0.0.1 (openssl from Debian)."""
+    cert, key = str(directory / "smtp-cert.pem"), str(directory / "smtp-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def test_starttls_when_a_certificate_is_configured(e2e_tmp, tmp_path):
+    cert, key = make_certificate(tmp_path)
+    smtp_port = free_port()
+    server = start_server(e2e_tmp, {"KEEL_SMTP_ADDRESS": "127.0.0.1", "KEEL_SMTP_PORT": str(smtp_port),
+                                    "KEEL_SMTP_TLS_CERT": cert, "KEEL_SMTP_TLS_KEY": key})
+    try:
+        context = ssl.create_default_context(cafile=cert)
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=TIMEOUT) as smtp:
+            smtp.ehlo("client.example")
+            assert smtp.has_extn("starttls")
+            smtp.starttls(context=context)
+            smtp.ehlo("client.example")
+            assert not smtp.has_extn("starttls"), "offered once"
+            message = chinese_mail("加密连接测试 E2E-TLS", "这封邮件通过 STARTTLS 发送。")
+            assert smtp.sendmail(CLIENT_ZH, ["help@keel.test"], message.as_bytes()) == {}
+        headers = token(server)
+        wait_for("the ticket sent over TLS", lambda: find_ticket(server, headers, "E2E-TLS"))
+    finally:
+        stop_server(server)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 import threading
 import time
 
@@ -118,6 +119,42 @@ def test_a_refusing_relay_leaves_the_failure_visible(e2e_tmp):
             return r.json()["items"]
         items = wait_for("the failed delivery in the outbox", failed)
         assert "550" in (items[0]["lastError"] or ""), items[0]
+    finally:
+        stop_server(server)
+        controller.stop()
+
+
+def test_relay_over_starttls_with_authentication(e2e_tmp, tmp_path):
+    from aiosmtpd.smtp import AuthResult
+
+    from test_mail_inbound import make_certificate
+    cert, key = make_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login == b"keel" and auth_data.password == b"relay-secret"
+        logins.append((mechanism, ok))
+        return AuthResult(success=ok)
+
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True,
+                            authenticator=authenticator, auth_require_tls=True)
+    controller.start()
+    server = start_server(e2e_tmp, {"KEEL_SMTP_RELAY_HOST": "127.0.0.1", "KEEL_SMTP_RELAY_PORT": str(controller.port),
+                                    "KEEL_SMTP_RELAY_SECURITY": "starttls", "KEEL_SMTP_RELAY_CA_FILE": cert,
+                                    "KEEL_SMTP_RELAY_USER": "keel", "KEEL_SMTP_RELAY_PASSWORD": "relay-secret"})
+    try:
+        client = session(server, "j.patel@greenlaw.example")
+        r = requests.post(server.url("/api/v1/tickets"), json={"title": "Over TLS E2E-RELAY-TLS"}, headers=client, timeout=TIMEOUT)
+        assert r.status_code == 201, r.text
+
+        def delivered():
+            with collector.lock:
+                return [m for m in collector.messages if "E2E-RELAY-TLS" in str(m["Subject"])]
+        wait_for("the acknowledgement through the TLS relay", delivered)
+        assert ("PLAIN", True) in logins, logins
     finally:
         stop_server(server)
         controller.stop()

@@ -34,6 +34,9 @@ public struct KeelConfig: Sendable {
     public var mailNewContacts: Bool = true
     /// The name Keel gives itself in SMTP greetings and Message-IDs.
     public var mailHostname: String = "keel.localhost"
+    /// PEM certificate chain and key: the SMTP listener then offers STARTTLS.
+    public var smtpTLSCertificate: String?
+    public var smtpTLSKey: String?
     /// The relay for outbound mail; without a host, mail is composed and kept queued.
     public var relayHost: String?
     public var relayPort: Int = 25
@@ -139,6 +142,11 @@ public struct KeelConfig: Sendable {
         if let value = text("KEEL_MAIL_NEW_CONTACTS") { config.mailNewContacts = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = text("KEEL_MAIL_HOSTNAME") { config.mailHostname = value }
         if let value = try integer("KEEL_MAIL_PROCESS_DELAY_MS", 0...600_000) { config.mailProcessDelayMilliseconds = value }
+        config.smtpTLSCertificate = text("KEEL_SMTP_TLS_CERT")
+        config.smtpTLSKey = text("KEEL_SMTP_TLS_KEY")
+        if (config.smtpTLSCertificate == nil) != (config.smtpTLSKey == nil) {
+            throw Invalid(setting: "KEEL_SMTP_TLS_CERT", reason: "set both KEEL_SMTP_TLS_CERT and KEEL_SMTP_TLS_KEY, or neither")
+        }
         config.relayHost = text("KEEL_SMTP_RELAY_HOST")
         if let value = try integer("KEEL_SMTP_RELAY_PORT", 1...65535) { config.relayPort = value }
         if let value = text("KEEL_SMTP_RELAY_SECURITY") {

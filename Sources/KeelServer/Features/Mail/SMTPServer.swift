@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Vapor
 
 /// Keel's own SMTP listener (`KEEL_SMTP_ADDRESS`/`KEEL_SMTP_PORT`): takes mail for the
@@ -12,6 +13,18 @@ struct SMTPListener: LifecycleHandler {
     let port: Int
 
     func didBootAsync(_ application: Application) async throws {
+        var tls: NIOSSLContext?
+        if let certificate = application.keel.smtpTLSCertificate, let key = application.keel.smtpTLSKey {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+                let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain,
+                                                                             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+                tls = try NIOSSLContext(configuration: configuration)
+            } catch {
+                throw KeelConfig.Invalid(setting: "KEEL_SMTP_TLS_CERT", reason: "cannot load the certificate or key: \(error)")
+            }
+        }
+        let context = tls
         let server = try await ServerBootstrap(group: application.eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -28,7 +41,7 @@ struct SMTPListener: LifecycleHandler {
                 do {
                     try await server.executeThenClose { connections in
                         for try await connection in connections {
-                            group.addTask { await SMTPSession(app: app, connection: connection).run() }
+                            group.addTask { await SMTPSession(app: app, connection: connection, tls: context).run() }
                         }
                     }
                 } catch {
@@ -49,6 +62,8 @@ struct SMTPListener: LifecycleHandler {
 struct SMTPSession {
     let app: Application
     let connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    /// Offered as STARTTLS when set.
+    let tls: NIOSSLContext?
 
     private static let commandLineLimit = 4096
     private static let dataLineLimit = 1 << 20
@@ -62,14 +77,30 @@ struct SMTPSession {
                 try await say("220 \(config.mailHostname) Keel ESMTP ready")
                 var sender: String?
                 var recipients: [String] = []
+                var secured = false
                 while let raw = try await lines.next(limit: Self.commandLineLimit) {
                     guard let line = raw else { try await say("500 5.5.2 Line too long"); continue }
                     let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                     let verb = text.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } ?? ""
                     switch verb {
                     case "EHLO":
+                        let starttls = tls != nil && !secured ? "250-STARTTLS\r\n" : ""
                         try await outbound.write(ByteBuffer(string: "250-\(config.mailHostname)\r\n250-SIZE \(config.mailMaxBytes)\r\n"
-                                                                + "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n"))
+                                                                + starttls + "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SMTPUTF8\r\n"))
+                    case "STARTTLS":
+                        guard let tls, !secured else { try await say("502 5.5.1 STARTTLS not available"); continue }
+                        // Anything the client pipelined before the handshake is not trusted.
+                        lines.discardBuffered()
+                        // The answer and the TLS handler in one event-loop turn: the client's
+                        // handshake cannot arrive in between and be read as plain text.
+                        let channel = connection.channel
+                        try await channel.eventLoop.submit {
+                            channel.writeAndFlush(ByteBuffer(string: "220 2.0.0 Ready to start TLS\r\n"), promise: nil)
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
+                        }.get()
+                        secured = true
+                        sender = nil
+                        recipients = []
                     case "HELO":
                         try await say("250 \(config.mailHostname)")
                     case "MAIL":
@@ -168,6 +199,12 @@ struct SMTPLineReader {
 
     init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator) {
         self.iterator = iterator
+    }
+
+    mutating func discardBuffered() {
+        pending.removeAll(keepingCapacity: true)
+        start = 0
+        discarding = false
     }
 
     mutating func next(limit: Int) async throws -> [UInt8]?? {
