@@ -63,7 +63,8 @@ struct TicketFilter {
         }
         if let category, !category.isEmpty { query.filter(\.$category == category) }
         if let sla { query.filter(\.$slaState == sla) }
-        if let q, !tenant.db.isPostgres, q.count >= 3 {
+        // A client user's own tickets are few: scanning them beats materialising every trigram match.
+        if let q, !tenant.db.isPostgres, q.count >= 3, tenant.role != .clientUser {
             // SQLite with a term the trigram index can serve: the match is a condition of the list
             // query itself, so scope, filters, order and the page limit apply in one statement.
             var condition = tenant.searchCondition(q)
