@@ -30,6 +30,7 @@ extension Application {
         migrations.add(CreateAssets())
         migrations.add(CreateMail())
         migrations.add(CreateOutbox())
+        migrations.add(CreateAlerts())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -63,6 +64,7 @@ extension Application {
         MailQuarantine.register(api)
         MailQuarantine.registerOutbox(api)
         MailPreferences.register(api)
+        AlertIntake.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 

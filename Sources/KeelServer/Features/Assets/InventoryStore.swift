@@ -23,11 +23,11 @@ struct InventoryStore {
 
     func apply(_ inventory: Inventory, on db: any Database, now: Date) async throws -> Outcome {
         let fingerprint = inventory.fingerprint.description
-        let match = InventoryMatcher.match(inventory.ids, candidates: try await candidates(for: inventory.ids, on: db),
-                                           organizationID: organizationID)
+        let (keys, known) = try await candidates(for: inventory.ids, on: db)
+        let match = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID)
         switch match {
         case .existing(let assetID, _):
-            guard let asset = try await Asset.find(assetID, on: db) else { return try await create(inventory, fingerprint, on: db, now: now, conflict: nil) }
+            guard let asset = known[assetID] else { return try await create(inventory, fingerprint, on: db, now: now, conflict: nil) }
             if asset.inventoryFingerprint == fingerprint {
                 // Same content; free space is left out of the fingerprint but kept current.
                 try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
@@ -43,7 +43,7 @@ struct InventoryStore {
     }
 
     /// Assets that share any identifier with the incoming device, with their MACs.
-    private func candidates(for ids: InventoryDeviceIDs, on db: any Database) async throws -> [InventoryDeviceKeys] {
+    private func candidates(for ids: InventoryDeviceIDs, on db: any Database) async throws -> ([InventoryDeviceKeys], [UUID: Asset]) {
         let serial = InventoryIdentity.serial(ids.biosSerial)
         let uuid = InventoryIdentity.uuid(ids.hardwareUUID)
         let macs = ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }
@@ -58,15 +58,16 @@ struct InventoryStore {
             if let uuid { group.filter(\.$hardwareUUID == uuid) }
             if !assetIDs.isEmpty { group.filter(\.$id ~~ Array(assetIDs)) }
         }
-        guard ids.deviceID != nil || serial != nil || uuid != nil || !assetIDs.isEmpty else { return [] }
+        guard ids.deviceID != nil || serial != nil || uuid != nil || !assetIDs.isEmpty else { return ([], [:]) }
         let assets = try await query.limit(200).all()
-        guard !assets.isEmpty else { return [] }
+        guard !assets.isEmpty else { return ([], [:]) }
         let found = try await AssetMAC.query(on: db).filter(\.$asset.$id ~~ assets.compactMap(\.id)).all()
         let macsByAsset = Dictionary(grouping: found, by: { $0.$asset.id }).mapValues { $0.map(\.mac) }
-        return assets.map { asset in
+        let keys = assets.map { asset in
             InventoryDeviceKeys(assetID: asset.id!, organizationID: asset.$organization.id, deviceID: asset.deviceID,
                                 biosSerial: asset.biosSerial, hardwareUUID: asset.hardwareUUID, macs: macsByAsset[asset.id!] ?? [])
         }
+        return (keys, Dictionary(uniqueKeysWithValues: assets.map { ($0.id!, $0) }))
     }
 
     private func create(_ inventory: Inventory, _ fingerprint: String, on db: any Database, now: Date, conflict: UUID?) async throws -> Outcome {
@@ -142,24 +143,26 @@ struct InventoryStore {
         }
         try await AssetSoftware.query(on: db).filter(\.$asset.$id == assetID).delete()
         try await AssetMAC.query(on: db).filter(\.$asset.$id == assetID).delete()
+        // Rows go in through SQLKit, not as Fluent models: ~800 software rows per computer, and
+        // building a model per row costs more than the insert itself.
+        let sql = db as! any SQLDatabase
         var seen = Set<String>()
-        let software: [AssetSoftware] = inventory.software.compactMap { item in
+        var rows: [[any SQLExpression]] = []
+        rows.reserveCapacity(inventory.software.count)
+        for item in inventory.software {
             let entry = SoftwareCatalog.normalise(name: item.name, publisher: item.publisher)
             let version = item.version ?? ""
-            guard seen.insert(entry.key + "\u{1}" + version).inserted else { return nil }
-            let row = AssetSoftware()
-            row.id = UUID()
-            row.$asset.id = assetID
-            row.organizationID = organizationID
-            row.catalogKey = String(entry.key.prefix(300))
-            row.name = String(item.name.prefix(300))
-            row.version = String(version.prefix(100))
-            row.publisher = String((item.publisher ?? "").prefix(200))
-            return row
+            guard seen.insert(entry.key + "\u{1}" + version).inserted else { continue }
+            rows.append([SQLBind(UUID()), SQLBind(assetID), SQLBind(organizationID), SQLBind(String(entry.key.prefix(300))),
+                         SQLBind(String(item.name.prefix(300))), SQLBind(String(version.prefix(100))),
+                         SQLBind(String((item.publisher ?? "").prefix(200)))])
         }
         // SQLite allows 32,766 bound values per statement; 7 columns a row.
-        for chunk in stride(from: 0, to: software.count, by: 1000) {
-            try await software[chunk..<min(chunk + 1000, software.count)].create(on: db)
+        for chunk in stride(from: 0, to: rows.count, by: 1000) {
+            try await sql.insert(into: AssetSoftware.schema)
+                .columns("id", "asset_id", "organization_id", "catalog_key", "name", "version", "publisher")
+                .rows(Array(rows[chunk..<min(chunk + 1000, rows.count)]))
+                .run()
         }
         let macs = Set(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }).sorted().map { mac -> AssetMAC in
             let row = AssetMAC()
