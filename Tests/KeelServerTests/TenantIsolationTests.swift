@@ -50,6 +50,7 @@ final class TenantIsolationTests: KeelTestCase {
                       "viewID": try await foreignViewID(),
                       "assetID": try await foreignAssetID(in: foreignOrganization),
                       "messageID": try await quarantinedMessageID(),
+                      "checkID": try await foreignCheckID(in: foreignOrganization),
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -120,6 +121,14 @@ final class TenantIsolationTests: KeelTestCase {
                                              envelopeFrom: nil, recipients: [], on: app)
         try await MailProcessor(app: app).process(id)
         return id.uuidString
+    }
+
+    /// A heartbeat check of the foreign organisation, made by the provider admin.
+    private func foreignCheckID(in organization: UUID) async throws -> String {
+        let admin = try await token("admin@keel.test")
+        let (_, body) = try await call(.POST, "/api/v1/checks", token: admin,
+                                       json: #"{"organizationId":"\#(organization.uuidString)","name":"Foreign backup"}"#)
+        return object(body)["id"] as? String ?? ""
     }
 
     /// A saved view of someone else.

@@ -20,6 +20,7 @@ extension Application {
         lifecycle.use(SLATicker())
         lifecycle.use(MailWorkerLifecycle())
         lifecycle.use(OutboxLifecycle())
+        lifecycle.use(HeartbeatTicker())
         if let port = config.smtpPort {
             lifecycle.use(SMTPListener(address: config.smtpAddress ?? "127.0.0.1", port: port))
         }

@@ -31,6 +31,7 @@ extension Application {
         migrations.add(CreateMail())
         migrations.add(CreateOutbox())
         migrations.add(CreateAlerts())
+        migrations.add(CreateMonitorChecks())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -65,6 +66,7 @@ extension Application {
         MailQuarantine.registerOutbox(api)
         MailPreferences.register(api)
         AlertIntake.register(api)
+        CheckAPI.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 
@@ -81,6 +83,7 @@ extension Application {
         PriorityMatrixSetting.registerPages(self)
         InventoryIntake.register(self)
         MailQuarantine.registerPages(self)
+        Heartbeats.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

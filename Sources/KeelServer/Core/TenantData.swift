@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import KeelDomain
 import SQLKit
@@ -105,6 +106,19 @@ struct TenantData {
 
     func asset(_ id: UUID?) async throws -> Asset {
         guard let id, let found = try await assets().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
+    /// Monitoring checks of organisations in scope; client users see none (their admins do).
+    func checks() -> QueryBuilder<MonitorCheck> {
+        let query = MonitorCheck.query(on: db)
+        if let ids = scope.restriction { query.filter(\.$organizationID ~~ Array(ids)) }
+        if role == .clientUser { query.filter(.sql(SQLRaw("1 = 0"))) }
+        return query
+    }
+
+    func check(_ id: UUID?) async throws -> MonitorCheck {
+        guard let id, let found = try await checks().filter(\.$id == id).first() else { throw KeelError.notFound }
         return found
     }
 

@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+struct CheckInput: Content {
+    var organizationId: String?
+    var name: String?
+    var type: String?
+    var periodSeconds: Int?
+    var graceSeconds: Int?
+    var cron: String?
+    var timezone: String?
+    var impact: String?
+    var urgency: String?
+    var autoResolve: Bool?
+}
+
+struct CheckOut: Content {
+    let id: UUID
+    let organizationId: UUID
+    let name: String
+    let type: String
+    let status: String
+    let periodSeconds: Int?
+    let graceSeconds: Int
+    let cron: String?
+    let timezone: String?
+    let impact: String
+    let urgency: String
+    let autoResolve: Bool
+    let lastPingAt: Date?
+    let incidentTicketId: UUID?
+    /// Push checks: the secret URL, and commands to paste into cron or a scheduled task.
+    let pingUrl: String?
+    let curlCommands: [String]
+}
+
+/// `/api/v1/checks` (API.md). Push checks (heartbeats) this session; the other types of the
+/// monitoring issue are refused with a clear error until their runner exists.
+enum CheckAPI {
+    static func out(_ check: MonitorCheck, app: Application, showKey: Bool) throws -> CheckOut {
+        let schedule = try? JSONDecoder().decode(HeartbeatSchedule.self, from: Data(check.schedule.utf8))
+        var period: Int?, cron: String?, zone: String?
+        switch schedule {
+        case .period(let seconds, _): period = seconds
+        case .cron(let expression, let timeZone, _): cron = expression.source; zone = timeZone
+        case nil: break
+        }
+        let url = showKey ? "\(app.keel.publicBaseURL)/ping/\(try app.secretBox.open(check.pingSealed))" : nil
+        return CheckOut(id: check.id!, organizationId: check.organizationID, name: check.name, type: check.type, status: check.status,
+                        periodSeconds: period, graceSeconds: schedule?.graceSeconds ?? 0, cron: cron, timezone: zone,
+                        impact: check.impact, urgency: check.urgency, autoResolve: check.autoResolve, lastPingAt: check.lastPingAt,
+                        incidentTicketId: check.incidentTicketID, pingUrl: url,
+                        curlCommands: url.map { [
+                            "curl -fsS -m 10 --retry 3 \($0)",
+                            "backup.sh > backup.log 2>&1; curl -fsS -m 10 --retry 3 --data-binary @backup.log \($0)/$?",
+                            "curl.exe -fsS -m 10 --retry 3 \($0)",
+                        ] } ?? [])
+    }
+
+    private static func schedule(_ input: CheckInput) throws -> HeartbeatSchedule {
+        let grace = input.graceSeconds ?? 3600
+        let schedule: HeartbeatSchedule
+        if let cron = input.cron, !cron.isEmpty {
+            do {
+                schedule = try HeartbeatSchedule.cron(expression: cron, timeZone: input.timezone ?? "UTC", graceSeconds: grace)
+            } catch {
+                throw KeelError.validation(error.field, "check_schedule_invalid")
+            }
+        } else {
+            schedule = .period(periodSeconds: input.periodSeconds ?? 86_400, graceSeconds: grace)
+        }
+        do {
+            return try schedule.validated()
+        } catch {
+            throw KeelError.validation(error.field, "check_schedule_invalid")
+        }
+    }
+
+    static func register(_ api: API) {
+        api.on(.GET, "checks", "Monitoring checks of the organisations the caller may see", tag: "monitoring", response: "CheckList") { req in
+            let context = try req.requireContext()
+            let (items, next) = try await ListQuery(req).page(try req.tenant.checks())
+            let show = context.isProviderStaff || context.role == .clientAdmin
+            return ListPage(items: try items.map { try out($0, app: req.application, showKey: show) }, nextCursor: next)
+        }
+        api.on(.POST, "checks", "Create a check (type push: a heartbeat URL for a backup or cron job)", tag: "monitoring",
+               body: "CheckInput", response: "Check", status: 201) { req in
+            let context = try req.requireContext()
+            let input = try req.content.decode(CheckInput.self)
+            let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
+            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
+            guard (input.type ?? "push") == "push" else { throw KeelError.validation("type", "check_type_unsupported") }
+            let schedule = try schedule(input)
+            let impact = try TicketRules.impact(input.impact ?? "department")
+            let urgency = try TicketRules.urgency(input.urgency ?? "high")
+            let key = UUID().uuidString.lowercased()
+            let now = Date()
+            let check = MonitorCheck()
+            check.id = UUID()
+            check.organizationID = try organization.requireID()
+            check.name = name
+            check.type = "push"
+            check.schedule = String(decoding: try JSONEncoder().encode(schedule), as: UTF8.self)
+            check.state = String(decoding: try JSONEncoder().encode(HeartbeatState(schedule: schedule)), as: UTF8.self)
+            check.status = HeartbeatStatus.new.rawValue
+            check.impact = impact.rawValue
+            check.urgency = urgency.rawValue
+            check.autoResolve = input.autoResolve ?? true
+            check.pingHash = Secrets.sha256Hex(key)
+            check.pingSealed = try req.application.secretBox.seal(key)
+            check.createdBy = context.user.id
+            check.createdAt = now
+            check.updatedAt = now
+            var changes = ChangeSet()
+            changes.created(["name": name, "type": "push", "schedule": check.schedule])
+            let audit = changes, actor = context.actor, organizationID = check.organizationID
+            try await req.application.write { db in
+                try await check.create(on: db)
+                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "check.create",
+                                          entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: audit)
+            }
+            return try await out(check, app: req.application, showKey: true).response(status: .created, for: req)
+        }
+        api.on(.GET, "checks/{checkID}", "One check with its state", tag: "monitoring", response: "Check") { req in
+            let context = try req.requireContext()
+            let check = try await req.tenant.check(try req.idParameter("checkID"))
+            return try out(check, app: req.application, showKey: context.isProviderStaff || context.role == .clientAdmin)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// Push heartbeats: `/ping/{key}` (success), `/start`, `/fail`, `/{exitCode}`, GET or POST, the
+/// POST body kept as the run's log. Each change of the job's status (late, down, failed, up
+/// again) is decided by the domain's `IncidentPolicy`: a problem opens one incident ticket,
+/// a recovery resolves it. A ticker finds jobs that stopped pinging, also after downtime.
+enum Heartbeats {
+    static func register(_ app: Application) {
+        for method in [HTTPMethod.GET, .POST] {
+            app.on(method, "ping", ":key", body: .collect(maxSize: "64kb")) { req in try await ping(req, suffix: "") }
+            app.on(method, "ping", ":key", ":suffix", body: .collect(maxSize: "64kb")) { req in
+                try await ping(req, suffix: req.parameters.get("suffix") ?? "")
+            }
+        }
+    }
+
+    private static func text(_ status: HTTPResponseStatus, _ body: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
+        return Response(status: status, headers: headers, body: .init(string: body + "\n"))
+    }
+
+    static func ping(_ req: Request, suffix: String) async throws -> Response {
+        let key = req.parameters.get("key") ?? ""
+        guard let kind = HeartbeatPing(pathSuffix: suffix) else { return text(.notFound, req.t("error.ping_unknown")) }
+        guard key.count <= 100, let check = try await MonitorCheck.query(on: req.db).filter(\.$pingHash == Secrets.sha256Hex(key)).first() else {
+            return text(.notFound, req.t("error.ping_unknown"))
+        }
+        let now = Date()
+        let (body, truncated) = HeartbeatPing.cappedBody(req.body.data.map { Data(buffer: $0) } ?? Data())
+        let run = HeartbeatRun()
+        run.checkID = try check.requireID()
+        run.at = now
+        switch kind {
+        case .success: run.kind = "success"
+        case .start: run.kind = "start"
+        case .fail: run.kind = "fail"
+        case .exitCode(let code): run.kind = "exit"; run.exitCode = code
+        }
+        run.body = String(decoding: body, as: UTF8.self)
+        run.truncated = truncated
+        try await apply(to: check, at: now, app: req.application) { state in state.record(kind, at: now) } run: { db in
+            try await run.create(on: db)
+        }
+        return text(.ok, "OK")
+    }
+
+    /// Jobs whose next status change is due: late, down, a start without its finish.
+    @discardableResult
+    static func tick(_ app: Application, now: Date = Date()) async throws -> Int {
+        let due = try await MonitorCheck.query(on: app.db).filter(\.$type == "push").filter(\.$nextCheckAt <= now).limit(500).all()
+        for check in due {
+            try await apply(to: check, at: now, app: app) { state in state.advance(now: now) } run: { _ in }
+        }
+        return due.count
+    }
+
+    /// One step of a job's state, stored with its consequence for the incident ticket.
+    private static func apply(to check: MonitorCheck, at now: Date, app: Application,
+                              step: (inout HeartbeatState) -> HeartbeatTransition?,
+                              run: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        guard var state = try? JSONDecoder().decode(HeartbeatState.self, from: Data(check.state.utf8)) else { return }
+        let transition = step(&state)
+        check.state = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        check.status = state.status.rawValue
+        check.nextCheckAt = state.evaluate(now: now).nextChangeAt
+        check.updatedAt = now
+        if state.lastPingAt != nil { check.lastPingAt = state.lastPingAt }
+        try await app.write { db in
+            try await run(db)
+            try await check.update(on: db)
+        }
+        guard let transition else { return }
+        try await incident(for: check, transition: transition, app: app)
+    }
+
+    private static func incident(for check: MonitorCheck, transition: HeartbeatTransition, app: Application) async throws {
+        let open = try await check.incidentTicketID.asyncFlatMap { try await Ticket.find($0, on: app.db) }
+            .flatMap { ticket -> Ticket? in ["resolved", "closed"].contains(ticket.status) ? nil : ticket }
+        switch IncidentPolicy.decide(heartbeat: transition, openIncidentExists: open != nil, inMaintenance: false,
+                                     autoResolve: check.autoResolve) {
+        case .openTicket:
+            guard let creator = try await User.find(check.createdBy, on: app.db), creator.active else {
+                app.logger.warning("heartbeat incident without an active owner", metadata: ["check": "\(check.id?.uuidString ?? "")"])
+                return
+            }
+            let context = try await RequestContext.make(user: creator, on: app.db, via: "monitoring", credentialID: nil, address: nil)
+            let title = app.catalog.text("monitoring.heartbeat_\(transition.to.rawValue)", creator.language.flatMap(Language.init(rawValue:)) ?? .en,
+                                         ["name": check.name])
+            let input = TicketCreate(title: String(title.prefix(200)), body: title, organizationId: check.organizationID.uuidString,
+                                     impact: check.impact, urgency: check.urgency)
+            let row = check
+            _ = try await TicketService(application: app, context: context).create(input, defaultChannel: "monitoring") { db, ticket in
+                row.incidentTicketID = ticket.id
+                try await row.update(on: db)
+            }
+        case .resolveOpen:
+            if let open { try await MonitoringTickets.resolve(open, note: check.name, app: app) }
+        case .appendToOpen:
+            if let open {
+                try await app.write { db in
+                    try await TicketHistory.record(on: db, ticket: open, kind: "monitoring", from: transition.from.rawValue,
+                                                   to: transition.to.rawValue, reason: check.name, actor: nil, isPublic: false, at: transition.at)
+                }
+            }
+        case .recordOnly:
+            break
+        }
+    }
+}
+
+/// Finds push jobs that went quiet, every 10 s and at start (catching up after downtime).
+struct HeartbeatTicker: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        let task = Task {
+            while !Task.isCancelled {
+                do { try await Heartbeats.tick(application) } catch { application.logger.error("heartbeat tick failed: \(error)") }
+                try? await Task.sleep(nanoseconds: 10_000_000_000)
+            }
+        }
+        application.storage[TaskKey.self] = task
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        application.storage[TaskKey.self]?.cancel()
+    }
+
+    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
