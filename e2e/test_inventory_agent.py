@@ -102,3 +102,24 @@ def test_a_wrong_key_is_refused_and_changes_nothing(keel_server):
                       headers={"Content-Type": "application/xml", "Accept-Language": "zh-CN"}, timeout=TIMEOUT)
     assert r.status_code == 403
     assert "注册密钥" in r.text, r.text
+
+
+def test_the_ledger_pages_show_the_agents_device(keel_server, browser):
+    from selenium.webdriver.common.by import By
+
+    from test_web_tickets import by_id, sign_in
+
+    headers = {"Authorization": f"Bearer {token(keel_server)}"}
+    organization, key = organization_and_key(keel_server, headers)
+    if not assets(keel_server, headers, organization):
+        first = run_agent(keel_server.url(f"/inventory/{key}"))
+        assert first.returncode == 0, first.stderr
+    device = assets(keel_server, headers, organization)[0]
+    sign_in(browser, keel_server.base_url, ADMIN_EMAIL, keel_server.password)
+    browser.get(keel_server.url(f"/assets?organizationId={organization}"))
+    link = by_id(browser, "assets").find_element(By.LINK_TEXT, device["name"])
+    link.click()
+    assert by_id(browser, "asset-name").text == device["name"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#software tr")
+    assert len(rows) > 50, len(rows)
+    assert browser.find_elements(By.CSS_SELECTOR, "#disks dt"), "disks listed"

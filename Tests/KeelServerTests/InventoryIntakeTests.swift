@@ -152,4 +152,37 @@ final class InventoryIntakeTests: KeelTestCase {
         let refused = try await call(.POST, "/api/v1/organizations/\(green.uuidString)/inventory-key", token: tech).0
         XCTAssertEqual(refused, .forbidden)
     }
+
+    func testLifecycleViewsFindTheDevicesSMEsAskAbout() async throws {
+        let key = try await issueKey(green)
+        let posted = try await post(key, try fixture("windows10-zh.xml"), contentType: "application/xml").0
+        XCTAssertEqual(posted, .ok)
+        let admin = try await token("admin@keel.test")
+        func view(_ name: String) async throws -> Int {
+            let (status, body) = try await call(.GET, "/api/v1/assets?view=\(name)", token: admin)
+            XCTAssertEqual(status, .ok, body)
+            return (object(body)["items"] as? [Any])?.count ?? -1
+        }
+        let endOfSupport = try await view("end_of_support")
+        XCTAssertEqual(endOfSupport, 1, "Windows 10 is past end of support")
+        var warranty = try await view("warranty_ending")
+        XCTAssertEqual(warranty, 0)
+        let first = try await Asset.query(on: app.db).first()
+        let asset = try XCTUnwrap(first)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        asset.warrantyEnd = formatter.string(from: Date().addingTimeInterval(30 * 86_400))
+        asset.purchaseDate = "2019-03-01"
+        asset.lastInventoryAt = Date().addingTimeInterval(-40 * 86_400)
+        try await asset.save(on: app.db)
+        warranty = try await view("warranty_ending")
+        XCTAssertEqual(warranty, 1)
+        let old = try await view("old")
+        XCTAssertEqual(old, 1)
+        let quiet = try await view("not_seen")
+        XCTAssertEqual(quiet, 1)
+        let (bad, body) = try await call(.GET, "/api/v1/assets?view=shiny", token: admin)
+        XCTAssertEqual(bad, .badRequest)
+        XCTAssertEqual(errorCode(body), "asset_view_invalid")
+    }
 }

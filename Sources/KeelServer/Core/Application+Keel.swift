@@ -84,6 +84,7 @@ extension Application {
         InventoryIntake.register(self)
         MailQuarantine.registerPages(self)
         Heartbeats.register(self)
+        AssetController.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

@@ -85,30 +85,13 @@ struct AssetChangeOut: Content {
 /// with its disks and antivirus, its software and its history. Scope comes from `TenantData`.
 enum AssetAPI {
     static func register(_ api: API) {
-        api.on(.GET, "assets", "The asset ledger (q: name, serial, tag or owner; organizationId)", tag: "assets",
-               response: "AssetList") { req in
+        api.on(.GET, "assets", "The asset ledger (q: name, serial, tag or owner; organizationId; view: warranty_ending, end_of_support, old [years], not_seen [days], disk_full)",
+               tag: "assets", response: "AssetList") { req in
             let tenant = try req.tenant
-            let list = try ListQuery(req)
+            let filter = try AssetFilter(req)
             let query = tenant.assets()
-            if let raw = req.query[String.self, at: "organizationId"], !raw.isEmpty {
-                guard let id = UUID(uuidString: raw), tenant.scope.contains(id) else { throw KeelError.notFound }
-                query.filter(\.$organization.$id == id)
-            }
-            if let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-                guard q.count <= 200 else { throw KeelError(.badRequest, "query_too_long", field: "q") }
-                let postgres = tenant.db.isPostgres
-                let method: DatabaseQuery.Filter.Method = postgres ? .custom("ILIKE") : .custom("LIKE")
-                let escaped = postgres ? q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") : q
-                let pattern = "%" + escaped + "%"
-                let owners = try await User.query(on: req.db).filter(\.$name, method, pattern).field(\.$id).limit(500).all().compactMap(\.id)
-                query.group(.or) { group in
-                    group.filter(\.$name, method, pattern).filter(\.$serial, method, pattern).filter(\.$tag, method, pattern)
-                        .filter(\.$lastUser, method, pattern)
-                    if !owners.isEmpty { group.filter(\.$owner.$id ~~ owners) }
-                }
-            }
-            let (items, next) = try await list.page(query)
+            try await filter.apply(to: query, tenant: tenant)
+            let (items, next) = try await filter.rows(query, list: try ListQuery(req))
             return ListPage(items: items.map { AssetOut($0) }, nextCursor: next)
         }
         api.on(.GET, "assets/{assetID}", "One asset with its disks and antivirus", tag: "assets", response: "Asset") { req in
