@@ -221,3 +221,86 @@ def test_starttls_when_a_certificate_is_configured(e2e_tmp, tmp_path):
         wait_for("the ticket sent over TLS", lambda: find_ticket(server, headers, "E2E-TLS"))
     finally:
         stop_server(server)
+
+
+OUTLOOK_HTML_ONLY = """From: "Li, Ming" <j.patel@greenlaw.example>
+To: help@keel.test
+Subject: E2E-OUTLOOK scanner stopped
+MIME-Version: 1.0
+Content-Type: text/html; charset="windows-1252"
+Content-Transfer-Encoding: quoted-printable
+
+<html><head><style>p {margin:0}</style><script>alert(1)</script></head><body>
+<p class=3DMsoNormal>The scanner on floor 2 stopped =96 see <a href=3D"https://intranet.example/scan">the =
+log</a>.</p><p class=3DMsoNormal>&nbsp;</p></body></html>
+"""
+
+BROKEN_MIME = """From: j.patel@greenlaw.example
+To: help@keel.test
+Subject: E2E-BROKEN multipart never closed
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="never-closed"
+
+--never-closed
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+!!!bad base64 but still text!!!
+"""
+
+
+def dsn_for(message_id: str) -> str:
+    return f"""From: MAILER-DAEMON@mx.greenlaw.example
+To: help@keel.test
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"
+
+--dsn
+Content-Type: text/plain
+
+Your message could not be delivered.
+--dsn
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.greenlaw.example
+
+Final-Recipient: rfc822; gone@greenlaw.example
+Action: failed
+Status: 5.1.1
+
+--dsn
+Content-Type: text/rfc822-headers
+
+Message-ID: {message_id}
+Subject: notification
+--dsn--
+"""
+
+
+def test_the_corpus_through_smtp_and_mail_in(mail_server):
+    headers = token(mail_server)
+    with smtplib.SMTP("127.0.0.1", mail_server.smtp_port, timeout=TIMEOUT) as smtp:
+        smtp.sendmail("j.patel@greenlaw.example", ["help@keel.test"], OUTLOOK_HTML_ONLY.replace("\n", "\r\n").encode("latin-1"))
+    proc = mail_server.run_keel(["mail-in"], input=BROKEN_MIME)
+    assert proc.returncode == 0, proc.stderr
+    outlook = wait_for("the Outlook HTML-only ticket", lambda: find_ticket(mail_server, headers, "E2E-OUTLOOK"))
+    body = outlook["body"]
+    assert "scanner on floor 2 stopped" in body and "https://intranet.example/scan" in body, body
+    assert "alert(1)" not in body and "MsoNormal" not in body, body
+    broken = wait_for("the broken MIME ticket", lambda: find_ticket(mail_server, headers, "E2E-BROKEN"))
+    assert broken["channel"] == "email"
+
+    # A bounce of a notification Keel sent for the Outlook ticket is noted on that ticket.
+    r = requests.get(mail_server.url("/api/v1/mail/outbox"), params={"ticketId": outlook["id"]}, headers=headers, timeout=TIMEOUT)
+    sent = wait_for("the acknowledgement in the outbox", lambda: requests.get(
+        mail_server.url("/api/v1/mail/outbox"), params={"ticketId": outlook["id"]}, headers=headers, timeout=TIMEOUT).json()["items"])
+    assert r.status_code == 200
+    proc = mail_server.run_keel(["mail-in"], input=dsn_for(sent[0]["messageId"]))
+    assert proc.returncode == 0, proc.stderr
+
+    def bounce_noted():
+        events = requests.get(mail_server.url(f"/api/v1/tickets/{outlook['id']}/events"), headers=headers, timeout=TIMEOUT).json()
+        return [e for e in events["items"] if e["kind"] == "mail_bounce"]
+    noted = wait_for("the bounce on the ticket", bounce_noted)
+    assert noted[0]["to"] == "gone@greenlaw.example"
