@@ -51,6 +51,24 @@ def on_postgres() -> bool:
     return E2E_DATABASE_URL is not None
 
 
+def wait_until_true(what: str, check, timeout: float = 30.0, every: float = 0.25):
+    """Polls `check()` until it returns something truthy, and returns it; fails naming `what`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def bearer_for(server, email: str) -> dict:
+    """An Authorization header for `email` from POST /api/v1/session (the demo password)."""
+    r = requests.post(server.url("/api/v1/session"), json={"email": email, "password": server.password}, timeout=30)
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -13,7 +13,11 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from conftest import ADMIN_EMAIL, free_port
+from conftest import ADMIN_EMAIL, free_port, wait_until_true
+
+
+def wait_for(what, check, timeout=60.0):
+    return wait_until_true(what, check, timeout, every=0.5)
 
 TIMEOUT = 30
 ALERTMANAGER = shutil.which("prometheus-alertmanager")
@@ -21,14 +25,6 @@ ALERTMANAGER = shutil.which("prometheus-alertmanager")
 pytestmark = pytest.mark.skipif(ALERTMANAGER is None, reason="prometheus-alertmanager is not installed (.ci/run installs it)")
 
 
-def wait_for(what, check, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_alerts_open_and_resolve_an_incident_ticket(keel_server, tmp_path):

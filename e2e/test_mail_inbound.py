@@ -21,7 +21,16 @@ from email.utils import make_msgid
 import pytest
 import requests
 
-from conftest import ADMIN_EMAIL, DEMO_PASSWORD, KeelEnv, KeelServer, free_port, _running_servers
+from conftest import (ADMIN_EMAIL, DEMO_PASSWORD, KeelEnv, KeelServer, _running_servers, bearer_for, free_port,
+                      wait_until_true)
+
+
+def token(server, email=ADMIN_EMAIL) -> dict:
+    return bearer_for(server, email)
+
+
+def wait_for(what, check, timeout=20.0):
+    return wait_until_true(what, check, timeout)
 
 TIMEOUT = 30
 CLIENT_ZH = "wang.fang@huaxin-design.example"
@@ -55,20 +64,8 @@ def mail_server(e2e_tmp):
     stop_server(server)
 
 
-def token(server, email=ADMIN_EMAIL) -> dict:
-    r = requests.post(server.url("/api/v1/session"), json={"email": email, "password": server.password}, timeout=TIMEOUT)
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def wait_for(what, check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def find_ticket(server, headers, text):

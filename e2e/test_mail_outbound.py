@@ -15,7 +15,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
-from conftest import ADMIN_EMAIL, free_port
+from conftest import ADMIN_EMAIL, bearer_for as session, free_port, wait_until_true as wait_for
 from test_mail_inbound import start_server, stop_server
 
 TIMEOUT = 30
@@ -45,20 +45,8 @@ def relay():
     controller.stop()
 
 
-def session(server, who) -> dict:
-    r = requests.post(server.url("/api/v1/session"), json={"email": who, "password": server.password}, timeout=TIMEOUT)
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def wait_for(what, check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_notifications_reach_a_real_smtp_server_threaded_and_in_chinese(e2e_tmp, relay):
