@@ -11,7 +11,6 @@ import signal
 import smtplib
 import ssl
 import subprocess
-import time
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart

@@ -9,7 +9,6 @@ import email
 import email.policy
 import ssl
 import threading
-import time
 
 import pytest
 import requests
