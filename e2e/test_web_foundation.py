@@ -7,7 +7,8 @@ import re
 import urllib.parse
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                        WebDriverException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
@@ -94,7 +95,12 @@ def nav_text(driver: WebDriver, element_id: str) -> str:
 
 
 def html_lang(driver: WebDriver) -> str:
-    return driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or ""
+    # Read in one script call: an element handle can belong to the page that is being replaced
+    # ("Node with given id does not belong to the document"); mid-navigation, try again.
+    try:
+        return driver.execute_script("return document.documentElement.lang") or ""
+    except WebDriverException:
+        return ""
 
 
 def sign_in(driver: WebDriver, base_url: str, email: str, password: str) -> None:

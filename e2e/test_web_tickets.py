@@ -107,7 +107,7 @@ def click(driver: WebDriver, element_id: str) -> None:
 
 
 def html_lang(driver: WebDriver) -> str:
-    lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang") or ""
+    lang = driver.execute_script("return document.documentElement.lang") or ""
     return "zh-Hans" if lang.startswith("zh") else "en"
 
 
