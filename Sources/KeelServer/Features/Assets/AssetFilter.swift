@@ -61,12 +61,9 @@ struct AssetFilter {
             guard tenant.scope.contains(organizationID) else { throw KeelError.notFound }
             query.filter(\.$organization.$id == organizationID)
         }
-        let postgres = tenant.db.isPostgres
-        let method: DatabaseQuery.Filter.Method = postgres ? .custom("ILIKE") : .custom("LIKE")
+        let method = ContainsPattern.make("", on: tenant.db).0
         if let q {
-            let escaped = postgres ? q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") : q
-            let pattern = "%" + escaped + "%"
+            let (_, pattern) = ContainsPattern.make(q, on: tenant.db)
             let owners = try await User.query(on: tenant.db).filter(\.$name, method, pattern).field(\.$id).limit(500).all().compactMap(\.id)
             query.group(.or) { group in
                 group.filter(\.$name, method, pattern).filter(\.$serial, method, pattern).filter(\.$tag, method, pattern)

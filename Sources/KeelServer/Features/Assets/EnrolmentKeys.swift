@@ -19,6 +19,18 @@ enum EnrolmentKeys {
         return key
     }
 
+    /// A person's "new key" (API or page): the key replaced, audited, in one transaction.
+    static func reissue(for organizationID: UUID, actor: AuditActor, app: Application) async throws -> String {
+        let box = try app.secretBox
+        return try await app.write { db in
+            let key = try await issue(for: organizationID, box: box, on: db)
+            try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "inventory_key.issue",
+                                      entityType: "organization", entityID: organizationID.uuidString.lowercased(),
+                                      changes: .single("inventoryEnrolmentKey", before: nil, after: "(new)"))
+            return key
+        }
+    }
+
     /// The organisation a key belongs to, or nil.
     static func organization(for key: String, on db: any Database) async throws -> UUID? {
         guard !key.isEmpty, key.count <= 200 else { return nil }
@@ -42,15 +54,7 @@ enum EnrolmentKeys {
             guard context.isProviderAdmin || (context.role == .clientAdmin && context.integrationOrganizationID == nil) else {
                 throw KeelError.forbidden
             }
-            let box = try req.application.secretBox
-            let actor = context.actor
-            let key = try await req.application.write { db in
-                let key = try await issue(for: organizationID, box: box, on: db)
-                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "inventory_key.issue",
-                                          entityType: "organization", entityID: organizationID.uuidString.lowercased(),
-                                          changes: .single("inventoryEnrolmentKey", before: nil, after: "(new)"))
-                return key
-            }
+            let key = try await reissue(for: organizationID, actor: context.actor, app: req.application)
             return try await EnrolmentKeyOut(organizationId: organizationID, inventoryEnrolmentKey: key)
                 .response(status: .created, for: req)
         }

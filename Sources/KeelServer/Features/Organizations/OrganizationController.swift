@@ -68,14 +68,7 @@ enum OrganizationController {
             let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
             guard context.isProviderAdmin || context.role == .clientAdmin else { throw KeelError.forbidden }
             let organizationID = try organization.requireID()
-            let box = try req.application.secretBox
-            let actor = context.actor
-            try await req.application.write { db in
-                _ = try await EnrolmentKeys.issue(for: organizationID, box: box, on: db)
-                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "inventory_key.issue",
-                                          entityType: "organization", entityID: organizationID.uuidString.lowercased(),
-                                          changes: .single("inventoryEnrolmentKey", before: nil, after: "(new)"))
-            }
+            _ = try await EnrolmentKeys.reissue(for: organizationID, actor: context.actor, app: req.application)
             return req.redirect(to: "/organizations/\(organizationID.uuidString)?notice=saved#inventory", redirectType: .normal)
         }
         routes.get("organizations", ":organizationID", "edit") { req async throws -> Response in

@@ -75,13 +75,7 @@ struct TicketFilter {
         } else if let q {
             // Title, body and the comments the caller may read (internal notes only for staff),
             // case-insensitive on both databases (SQLite's LIKE already is; PostgreSQL needs ILIKE).
-            let postgres = tenant.db.isPostgres
-            let method: DatabaseQuery.Filter.Method = postgres ? .custom("ILIKE") : .custom("LIKE")
-            // PostgreSQL escapes with a backslash by default; SQLite has no escape without an
-            // ESCAPE clause, so there a % or _ typed in a search acts as a wildcard.
-            let escaped = postgres ? q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") : q
-            let pattern = "%" + escaped + "%"
+            let (method, pattern) = ContainsPattern.make(q, on: tenant.db)
             let fromComments = try await tenant.comments(of: nil).filter(\.$body, method, pattern).field(\.$ticket.$id).limit(5000).all()
             let ids = Array(Set(fromComments.map { $0.$ticket.id }))
             query.group(.or) { group in
@@ -90,5 +84,17 @@ struct TicketFilter {
                 if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) { group.filter(\.$number == number) }
             }
         }
+    }
+}
+
+/// "Contains this text", case-insensitive on both databases (SQLite's LIKE already is;
+/// PostgreSQL needs ILIKE). PostgreSQL escapes with a backslash by default; SQLite has no
+/// escape without an ESCAPE clause, so there a % or _ typed in a search acts as a wildcard.
+enum ContainsPattern {
+    static func make(_ text: String, on db: any Database) -> (DatabaseQuery.Filter.Method, String) {
+        let postgres = db.isPostgres
+        let escaped = postgres ? text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") : text
+        return (postgres ? .custom("ILIKE") : .custom("LIKE"), "%" + escaped + "%")
     }
 }
