@@ -38,7 +38,7 @@ final class BadInputTests: KeelTestCase {
         try await MailProcessor(app: app).process(held)
         let values = ["organizationID": bloom.uuidString, "userID": user("shop@bloom.example").uuidString,
                       "siteID": site.uuidString, "ticketID": ticket, "calendarID": DemoData.id("calendar:green").uuidString,
-                      "messageID": held.uuidString]
+                      "messageID": held.uuidString, "assetID": try await bloomAssetID(), "licenceID": try await bloomLicenceID(admin)]
         let writes = app.apiDocument.operations.filter { [.POST, .PATCH, .PUT].contains($0.method) && $0.requestSchema != nil }
         XCTAssertGreaterThanOrEqual(writes.count, 9)
         let before = try await snapshot()
@@ -68,6 +68,26 @@ final class BadInputTests: KeelTestCase {
         }
         let after = try await snapshot()
         XCTAssertEqual(before, after, "bad input changed data")
+    }
+
+    private func bloomAssetID() async throws -> String {
+        let asset = Asset()
+        asset.$organization.id = bloom
+        asset.kind = "printer"
+        asset.subkind = ""
+        asset.name = "Till printer"
+        asset.lifecycleState = "in_use"
+        asset.notes = ""
+        asset.macs = ""
+        try await asset.create(on: app.db)
+        return try asset.requireID().uuidString
+    }
+
+    private func bloomLicenceID(_ admin: String) async throws -> String {
+        let (_, body) = try await call(.POST, "/api/v1/licences", token: admin, json: """
+            {"organizationId":"\(bloom.uuidString)","name":"Shop Office","software":"WPS Office","seats":2}
+            """)
+        return object(body)["id"] as? String ?? ""
     }
 
     func testBodiesOverTheLimitAre413() async throws {
@@ -103,6 +123,8 @@ final class BadInputTests: KeelTestCase {
         [try await count(Organization.self), try await count(User.self), try await count(Site.self),
          try await count(ApiToken.self), try await count(AuditEvent.self), try await count(TechnicianAssignment.self),
          try await count(Ticket.self), try await count(TicketComment.self), try await count(TicketEvent.self),
-         try await count(TimeEntry.self), try await count(TicketLink.self), try await count(BusinessCalendarRecord.self)]
+         try await count(TimeEntry.self), try await count(TicketLink.self), try await count(BusinessCalendarRecord.self),
+         try await count(Asset.self), try await count(AssetLifecycleEvent.self), try await count(TicketAsset.self),
+         try await count(Licence.self), try await count(AssetFieldRecord.self)]
     }
 }

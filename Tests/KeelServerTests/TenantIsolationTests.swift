@@ -51,6 +51,8 @@ final class TenantIsolationTests: KeelTestCase {
                       "assetID": try await foreignAssetID(in: foreignOrganization),
                       "messageID": try await quarantinedMessageID(),
                       "checkID": try await foreignCheckID(in: foreignOrganization),
+                      "licenceID": try await foreignLicenceID(in: foreignOrganization),
+                      "fieldID": UUID().uuidString,
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -128,6 +130,16 @@ final class TenantIsolationTests: KeelTestCase {
         let admin = try await token("admin@keel.test")
         let (_, body) = try await call(.POST, "/api/v1/checks", token: admin,
                                        json: #"{"organizationId":"\#(organization.uuidString)","name":"Foreign backup"}"#)
+        return object(body)["id"] as? String ?? ""
+    }
+
+    /// A licence of the foreign organisation, with a key.
+    private func foreignLicenceID(in organization: UUID) async throws -> String {
+        let admin = try await token("admin@keel.test")
+        let (status, body) = try await call(.POST, "/api/v1/licences", token: admin, json: """
+            {"organizationId":"\(organization.uuidString)","name":"Foreign Office","software":"Microsoft Office","seats":3,"key":"FOREIGN-KEY"}
+            """)
+        XCTAssertEqual(status, .created, body)
         return object(body)["id"] as? String ?? ""
     }
 

@@ -32,6 +32,7 @@ extension Application {
         migrations.add(CreateOutbox())
         migrations.add(CreateAlerts())
         migrations.add(CreateMonitorChecks())
+        migrations.add(CreateAssetLedger())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -61,6 +62,10 @@ extension Application {
         SLAPolicies.register(api)
         PriorityMatrixSetting.register(api)
         AssetAPI.register(api)
+        AssetLedgerAPI.register(api)
+        AssetFields.register(api)
+        LicenceAPI.register(api)
+        PurchaseAdviceAPI.register(api)
         EnrolmentKeys.register(api)
         MailQuarantine.register(api)
         MailQuarantine.registerOutbox(api)

@@ -109,6 +109,29 @@ struct TenantData {
         return found
     }
 
+    /// Tickets in scope linked to an asset (a client employee: their own requests only).
+    func tickets(about assetID: UUID) -> QueryBuilder<Ticket> {
+        tickets().join(TicketAsset.self, on: \Ticket.$id == \TicketAsset.$ticketID).filter(TicketAsset.self, \.$assetID == assetID)
+    }
+
+    /// Assets in scope linked to a ticket.
+    func assets(of ticketID: UUID) -> QueryBuilder<Asset> {
+        assets().join(TicketAsset.self, on: \Asset.$id == \TicketAsset.$assetID).filter(TicketAsset.self, \.$ticketID == ticketID)
+    }
+
+    /// Software licences of organisations in scope; client users see none (their admins do).
+    func licences() -> QueryBuilder<Licence> {
+        let query = Licence.query(on: db)
+        if let ids = scope.restriction { query.filter(\.$organizationID ~~ Array(ids)) }
+        if role == .clientUser { query.filter(.sql(SQLRaw("1 = 0"))) }
+        return query
+    }
+
+    func licence(_ id: UUID?) async throws -> Licence {
+        guard let id, let found = try await licences().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
     /// Monitoring checks of organisations in scope; client users see none (their admins do).
     func checks() -> QueryBuilder<MonitorCheck> {
         let query = MonitorCheck.query(on: db)

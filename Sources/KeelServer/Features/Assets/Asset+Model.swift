@@ -48,6 +48,8 @@ final class Asset: Model, @unchecked Sendable {
     @OptionalField(key: "last_inventory_at") var lastInventoryAt: Date?
     /// Set when the device's serial or UUID also belongs to another organisation's asset.
     @OptionalField(key: "conflict_organization_id") var conflictOrganizationID: UUID?
+    /// Values of the custom fields of its type, as a JSON object of strings.
+    @OptionalField(key: "custom_fields") var customFields: String?
     @Timestamp(key: "created_at", on: .none) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .none) var updatedAt: Date?
 

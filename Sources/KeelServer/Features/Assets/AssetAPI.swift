@@ -16,6 +16,14 @@ struct AssetOut: Content {
     let model: String?
     let serial: String?
     let lifecycleState: String
+    let purchaseDate: String?
+    let purchaseCostCents: Int?
+    let currency: String?
+    let supplier: String?
+    let warrantyEnd: String?
+    let endOfSupport: String?
+    let notes: String
+    let customFields: [String: String]
     let osName: String?
     let osVersion: String?
     let cpu: String?
@@ -47,6 +55,14 @@ struct AssetOut: Content {
         model = asset.model
         serial = asset.serial
         lifecycleState = asset.lifecycleState
+        purchaseDate = asset.purchaseDate
+        purchaseCostCents = asset.purchaseCostCents
+        currency = asset.currency
+        supplier = asset.supplier
+        warrantyEnd = asset.warrantyEnd
+        endOfSupport = asset.endOfSupport
+        notes = asset.notes
+        customFields = asset.customFields.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
         osName = asset.osName
         osVersion = asset.osVersion
         cpu = asset.cpu

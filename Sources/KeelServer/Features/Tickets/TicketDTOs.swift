@@ -91,6 +91,8 @@ struct TicketCreate: Content {
     var category: String?
     var requesterId: String?
     var channel: String?
+    /// Assets of the same organisation this ticket is about.
+    var assetIds: [String]?
 }
 
 struct TicketPatch: Content {

@@ -65,6 +65,7 @@ struct TicketService {
             siteID = try await tenant.site(UUID(uuidString: raw), in: organizationID).requireID()
         }
         let category = try await TicketRules.category(input.category, on: db)
+        let assetIDs = try await TicketAssets.resolve(input.assetIds, organizationID: organizationID, tenant: tenant)
         let (matrix, _) = try await PriorityMatrixSetting.current(on: db)
         let priority = matrix.priority(impact: impact, urgency: urgency)
 
@@ -93,6 +94,7 @@ struct TicketService {
         try await application.write { db in
             ticket.number = try await TicketNumbers.next(on: db)
             try await ticket.create(on: db)
+            try await TicketAssets.insert(assetIDs, ticket: ticket, by: actor.userID, on: db, at: now)
             try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: TicketStatus.new.rawValue,
                                            actor: actor.userID, isPublic: true, at: now)
             // The requester's acknowledgement, with the number and the SLA targets.
