@@ -6,64 +6,6 @@ import XCTVapor
 
 /// The browser flow at HTTP level: CSRF on every form, cookie flags, language switch.
 final class WebTests: KeelTestCase {
-    private func loginPage() async throws -> (csrf: String, cookie: String) {
-        var csrf = "", cookie = ""
-        try await app.test(.GET, "/login") { res async in
-            XCTAssertEqual(res.status, .ok)
-            cookie = res.headers.setCookie?["keel_csrf"]?.string ?? ""
-            let html = res.body.string
-            if let range = html.range(of: "name=\"_csrf\" value=\"") {
-                csrf = String(html[range.upperBound...].prefix { $0 != "\"" })
-            }
-        }
-        return (csrf, cookie)
-    }
-
-    private func signIn(_ email: String) async throws -> (session: String, csrf: String) {
-        let (csrf, cookie) = try await loginPage()
-        var session = ""
-        try await app.test(.POST, "/login", beforeRequest: { req in
-            req.headers.cookie = HTTPCookies(dictionaryLiteral: ("keel_csrf", HTTPCookies.Value(string: cookie)))
-            try req.content.encode(["email": email, "password": Self.password, "_csrf": csrf], as: .urlEncodedForm)
-        }, afterResponse: { res async in
-            XCTAssertEqual(res.status, .seeOther)
-            let value = res.headers.setCookie?[AuthMiddleware.sessionCookie]
-            XCTAssertEqual(value?.isHTTPOnly, true)
-            XCTAssertEqual(value?.sameSite, .lax)
-            session = value?.string ?? ""
-        })
-        var pageCSRF = ""
-        try await app.test(.GET, "/", beforeRequest: { req in
-            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
-        }, afterResponse: { res async in
-            XCTAssertEqual(res.status, .ok)
-            let html = res.body.string
-            if let range = html.range(of: "name=\"_csrf\" value=\"") {
-                pageCSRF = String(html[range.upperBound...].prefix { $0 != "\"" })
-            }
-        })
-        return (session, pageCSRF)
-    }
-
-    private func post(_ path: String, session: String, form: [String: String]) async throws -> (HTTPStatus, String, String?) {
-        var result: (HTTPStatus, String, String?) = (.internalServerError, "", nil)
-        try await app.test(.POST, path, beforeRequest: { req in
-            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
-            try req.content.encode(form, as: .urlEncodedForm)
-        }, afterResponse: { res async in
-            result = (res.status, res.body.string, res.headers.first(name: .location))
-        })
-        return result
-    }
-
-    private func get(_ path: String, session: String) async throws -> (HTTPStatus, String) {
-        var result: (HTTPStatus, String) = (.internalServerError, "")
-        try await app.test(.GET, path, beforeRequest: { req in
-            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
-        }, afterResponse: { res async in result = (res.status, res.body.string) })
-        return result
-    }
-
     func testSignInWithoutTheFormTokenIsRefused() async throws {
         try await app.test(.POST, "/login", beforeRequest: { req in
             try req.content.encode(["email": "admin@keel.test", "password": Self.password], as: .urlEncodedForm)

@@ -90,6 +90,7 @@ extension Application {
         MailQuarantine.registerPages(self)
         Heartbeats.register(self)
         AssetController.register(self)
+        AssetPages.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

@@ -64,6 +64,10 @@ struct TranslateTag: LeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard let key = ctx.parameters.first?.string else { throw Abort(.internalServerError, reason: "#t needs a key") }
         guard let request = ctx.request else { return .string(key) }
-        return .string(request.t(key))
+        // Further parameters are name/value pairs for the message's placeholders.
+        var values: [String: String] = [:]
+        var rest = ctx.parameters.dropFirst()
+        while let name = rest.popFirst()?.string, let value = rest.popFirst() { values[name] = value.string ?? "" }
+        return .string(request.t(key, values))
     }
 }

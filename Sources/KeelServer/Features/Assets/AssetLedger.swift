@@ -68,6 +68,8 @@ struct AssetLedger {
         } ?? .inUse
         var copy = input
         copy.lifecycleState = nil
+        // Required custom fields of the type hold on create even when none are given.
+        copy.customFields = input.customFields ?? [:]
         try await apply(copy, to: asset, changes: &changes)
         asset.lifecycleState = initial.rawValue
         let now = Date()

@@ -8,6 +8,8 @@ enum TicketPages {
     struct NewData: Encodable {
         let title: String; let body: String; let impacts: [SelectOption]; let urgencies: [SelectOption]
         let categories: [SelectOption]; let organizations: [SelectOption]; let isStaff: Bool; let field: String?
+        /// Devices the caller may say the ticket is about.
+        let assets: [SelectOption]
     }
     struct Entry: Encodable {
         let at: String; let who: String; let text: String; let kind: String; let isInternal: Bool
@@ -22,6 +24,8 @@ enum TicketPages {
         let moves: [SelectOption]; let priorities: [SelectOption]; let canReply: Bool; let minutes: Int
         /// Notification mail the relay would not take, for staff.
         let mailFailures: [String]
+        /// Linked assets, and the organisation's other assets the caller may link.
+        let assets: [SelectOption]; let linkable: [SelectOption]; let canLink: Bool
     }
 
     static func register(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
@@ -135,8 +139,26 @@ enum TicketPages {
                            urgencies: options(Urgency.self, prefix: "urgency", selected: input.urgency ?? "medium", req: req),
                            categories: [SelectOption(value: "", label: req.t("tickets.no_category"), selected: input.category == nil)]
                                + categories.map { SelectOption(value: $0.name, label: req.t("category.\($0.name)", orData: $0.name), selected: $0.name == input.category) },
-                           organizations: organizations, isStaff: context.isProviderStaff, field: field)
+                           organizations: organizations, isStaff: context.isProviderStaff, field: field,
+                           assets: try await pickableAssets(req, selected: Set(input.assetIds ?? [])))
         return try await req.renderPage("tickets/new", status: error == nil ? .ok : .unprocessableEntity, data: data, error: error)
+    }
+
+    /// Assets in the caller's scope for the new-ticket form: a client employee's own devices,
+    /// their admin's organisation, or for staff every organisation's (named by organisation).
+    static func pickableAssets(_ req: Request, selected: Set<String>) async throws -> [SelectOption] {
+        let context = try req.requireWebContext()
+        let assets = try await req.tenant.assets().filter(\.$lifecycleState !~ ["retired", "disposed"]).sort(\.$name).limit(1000).all()
+        var names: [UUID: String] = [:]
+        if context.isProviderStaff {
+            let ids = Array(Set(assets.map { $0.$organization.id }))
+            names = Dictionary(uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) })
+        }
+        return assets.map { asset in
+            let id = asset.id!.uuidString
+            let label = names[asset.$organization.id].map { "\(asset.name) · \($0)" } ?? asset.name
+            return SelectOption(value: id, label: label, selected: selected.contains(id) || selected.contains(id.lowercased()))
+        }
     }
 
     static func show(_ req: Request, error: String? = nil) async throws -> Response {
@@ -169,6 +191,11 @@ enum TicketPages {
         }
         // Summed here: PostgreSQL answers SUM(integer) as NUMERIC, which does not decode as Int.
         let minutes = staff ? try await TimeEntry.query(on: req.db).filter(\.$ticket.$id == ticketID).all(\.$minutes).reduce(0, +) : 0
+        let linked = try await req.tenant.assets(of: ticketID).sort(\.$name).limit(200).all()
+        let linkedIDs = Set(linked.compactMap(\.id))
+        let canLink = status != .closed && TicketAssets.mayEdit(ticket, context: context)
+        let linkable = canLink ? try await req.tenant.assets().filter(\.$organization.$id == ticket.$organization.id)
+            .filter(\.$lifecycleState !~ ["retired", "disposed"]).sort(\.$name).limit(500).all() : []
         let failures = staff ? try await OutboundMessage.query(on: req.db).filter(\.$ticketID == ticketID)
             .filter(\.$status == OutboundMessage.Status.failed.rawValue).limit(20).all() : []
         let data = ShowData(
@@ -186,7 +213,10 @@ enum TicketPages {
             },
             priorities: options(Priority.self, prefix: "priority", selected: ticket.priority, req: req),
             canReply: status != .closed, minutes: minutes,
-            mailFailures: failures.map { req.t("tickets.mail_failed", ["to": $0.recipient, "error": $0.lastError ?? ""]) })
+            mailFailures: failures.map { req.t("tickets.mail_failed", ["to": $0.recipient, "error": $0.lastError ?? ""]) },
+            assets: linked.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: true) },
+            linkable: linkable.filter { !linkedIDs.contains($0.id!) }.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: false) },
+            canLink: canLink)
         return try await req.renderPage("tickets/show", data: data, error: error)
     }
 

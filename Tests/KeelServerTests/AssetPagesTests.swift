@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+/// The ledger's pages: forms for adding and editing assets, lifecycle moves, ticket links.
+final class AssetPagesTests: KeelTestCase {
+    func testAssetFormsLifecycleAndTicketLinksInTheBrowser() async throws {
+        let admin = try await token("admin@keel.test")
+        _ = try await call(.POST, "/api/v1/asset-fields", token: admin, json: """
+            {"kind":"printer","key":"toner","labelEn":"Toner model","labelZh":"硒鼓型号","valueType":"text"}
+            """)
+        let (session, csrf) = try await signIn("office@greenlaw.example")
+        var (status, html) = try await get("/assets/new", session: session)
+        XCTAssertEqual(status, .ok)
+        XCTAssertTrue(html.contains("custom.printer.toner"), "the printer's custom field is on the form")
+        // A bad date: the form comes back with the field marked and nothing is created.
+        var (posted, body, location) = try await post("/assets", session: session, form: [
+            "_csrf": csrf, "organizationId": green.uuidString, "kind": "printer", "name": "Brother HL-L2350", "purchaseDate": "2024-02-31",
+        ])
+        XCTAssertEqual(posted, .unprocessableEntity)
+        XCTAssertTrue(body.contains("id=\"asset-purchase-date\"") && body.contains("aria-invalid"), "field marked")
+        XCTAssertTrue(body.contains("Brother HL-L2350"), "what was typed is kept")
+        let brothers = try await Asset.query(on: app.db).filter(\.$name == "Brother HL-L2350").count()
+        XCTAssertEqual(brothers, 0)
+        (posted, body, location) = try await post("/assets", session: session, form: [
+            "_csrf": csrf, "organizationId": green.uuidString, "kind": "printer", "name": "Brother HL-L2350", "purchaseDate": "2024-02-28",
+            "purchaseCost": "1,299.50", "currency": "GBP", "lifecycleState": "in_use", "custom.printer.toner": "TN-2420",
+            "custom.computer.whatever": "ignored", "ownerId": user("j.patel@greenlaw.example").uuidString,
+        ])
+        XCTAssertEqual(posted, .seeOther, body)
+        let path = try XCTUnwrap(location)
+        let asset = try await Asset.query(on: app.db).filter(\.$name == "Brother HL-L2350").first()
+        XCTAssertEqual(asset?.purchaseCostCents, 129_950)
+        XCTAssertEqual(asset?.customFields, #"{"toner":"TN-2420"}"#)
+        (status, html) = try await get(path, session: session)
+        XCTAssertTrue(html.contains("TN-2420") && html.contains("Toner model") && html.contains("1299.50 GBP"), "facts shown")
+        // Move it to repair with a reason; the history shows who and why.
+        (posted, body, _) = try await post(path + "/lifecycle", session: session, form: ["_csrf": csrf, "state": "in_repair", "note": "roller worn"])
+        XCTAssertEqual(posted, .seeOther, body)
+        (status, html) = try await get(path, session: session)
+        XCTAssertTrue(html.contains("roller worn") && html.contains("In repair"), "lifecycle shown")
+        // An illegal move is shown as an error on the page, nothing changes.
+        (posted, body, _) = try await post(path + "/lifecycle", session: session, form: ["_csrf": csrf, "state": "disposed"])
+        XCTAssertEqual(posted, .unprocessableEntity)
+        XCTAssertTrue(body.contains("cannot go from"), body)
+        // Edit: the name changes, the custom field is kept.
+        (posted, body, _) = try await post(path + "/edit", session: session, form: [
+            "_csrf": csrf, "kind": "printer", "name": "Brother HL-L2350DW", "custom.printer.toner": "TN-2420", "purchaseDate": "2024-02-28",
+        ])
+        XCTAssertEqual(posted, .seeOther, body)
+        let renamed = try await Asset.find(asset?.id, on: app.db)
+        XCTAssertEqual(renamed?.name, "Brother HL-L2350DW")
+        XCTAssertEqual(renamed?.lifecycleState, "in_repair")
+        // The employee raises a ticket about their printer from the portal form; the asset page lists it.
+        let employee = try await signIn("j.patel@greenlaw.example")
+        (status, html) = try await get("/tickets/new", session: employee.session)
+        XCTAssertTrue(html.contains("Brother HL-L2350DW"), "their device is offered on the ticket form")
+        (posted, body, location) = try await post("/tickets", session: employee.session, form: [
+            "_csrf": employee.csrf, "title": "Printer streaks every page", "assetIds[]": asset!.id!.uuidString,
+        ])
+        XCTAssertEqual(posted, .seeOther, body)
+        (status, html) = try await get(path, session: session)
+        XCTAssertTrue(html.contains("Printer streaks every page"), "the asset page lists its tickets")
+        let ticketPath = try XCTUnwrap(location?.components(separatedBy: "?").first)
+        (status, html) = try await get(ticketPath, session: employee.session)
+        XCTAssertTrue(html.contains("id=\"ticket-assets\"") && html.contains("Brother HL-L2350DW"))
+        // The employee may not open the edit form.
+        (status, _) = try await get(path + "/edit", session: employee.session)
+        XCTAssertEqual(status, .forbidden)
+    }
+}
