@@ -71,3 +71,34 @@ final class AssetPagesTests: KeelTestCase {
         XCTAssertEqual(status, .forbidden)
     }
 }
+
+extension AssetPagesTests {
+    func testLicencePageShowsComplianceAndRevealsTheKeyOnlyWithAnAuditRecord() async throws {
+        let (session, csrf) = try await signIn("office@greenlaw.example")
+        var (posted, body, location) = try await post("/licences", session: session, form: [
+            "_csrf": csrf, "organizationId": green.uuidString, "name": "WPS 2023 team", "software": "WPS Office", "seats": "many",
+        ])
+        XCTAssertEqual(posted, .unprocessableEntity, "seats must be a number")
+        (posted, body, location) = try await post("/licences", session: session, form: [
+            "_csrf": csrf, "organizationId": green.uuidString, "name": "WPS 2023 team", "software": "WPS Office", "seats": "5",
+            "key": "WPS-SECRET-123", "expiresOn": "2099-01-01",
+        ])
+        XCTAssertEqual(posted, .seeOther, body)
+        var (status, html) = try await get(try XCTUnwrap(location), session: session)
+        XCTAssertEqual(status, .ok)
+        XCTAssertTrue(html.contains("id=\"compliance\"") && html.contains("WPS 2023 team"))
+        XCTAssertFalse(html.contains("WPS-SECRET-123"), "the key is not on the page until asked for")
+        let licence = try await Licence.query(on: app.db).filter(\.$name == "WPS 2023 team").first()
+        (status, html, _) = try await post("/licences/\(licence!.id!.uuidString)/key", session: session, form: ["_csrf": csrf])
+        XCTAssertTrue(html.contains("WPS-SECRET-123"))
+        let looks = try await AuditEvent.query(on: app.db).filter(\.$action == "licence.key_view").count()
+        XCTAssertEqual(looks, 1)
+        // A client employee sees no licence page data and cannot reveal keys.
+        let employee = try await signIn("j.patel@greenlaw.example")
+        (status, html, _) = try await post("/licences/\(licence!.id!.uuidString)/key", session: employee.session, form: ["_csrf": employee.csrf])
+        XCTAssertEqual(status, .notFound)
+        (status, html) = try await get("/purchase-advice", session: session)
+        XCTAssertEqual(status, .ok)
+        XCTAssertTrue(html.contains("id=\"advice-totals\""))
+    }
+}

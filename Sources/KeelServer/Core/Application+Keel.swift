@@ -91,6 +91,7 @@ extension Application {
         Heartbeats.register(self)
         AssetController.register(self)
         AssetPages.register(self)
+        LicencePages.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

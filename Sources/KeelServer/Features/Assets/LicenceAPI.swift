@@ -69,18 +69,7 @@ enum LicenceAPI {
             let input = try req.content.decode(LicenceInput.self)
             let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
             guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
-            guard input.name != nil, input.software != nil, input.seats != nil else {
-                throw KeelError.validation(input.name == nil ? "name" : input.software == nil ? "software" : "seats", "licence_field_missing")
-            }
-            let licence = Licence()
-            licence.id = UUID()
-            licence.organizationID = try organization.requireID()
-            licence.notes = ""
-            licence.createdAt = Date()
-            var changes = ChangeSet()
-            try apply(input, to: licence, changes: &changes, box: req.application.secretBox)
-            licence.updatedAt = licence.createdAt
-            try await save(licence, action: "licence.create", changes: changes, context: context, app: req.application, create: true)
+            let licence = try await LicenceService.create(input, organization: organization, req: req)
             return try await LicenceOut(licence).response(status: .created, for: req)
         }
         api.on(.GET, "licences/{licenceID}", "One licence", tag: "assets", response: "Licence") { req in
@@ -100,16 +89,8 @@ enum LicenceAPI {
             return LicenceOut(licence)
         }
         api.on(.GET, "licences/{licenceID}/key", "Reveal the licence key (audited)", tag: "assets", response: "LicenceKey") { req in
-            let context = try req.requireContext()
             let licence = try await req.tenant.licence(try req.idParameter("licenceID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
-            guard let sealed = licence.keySealed else { throw KeelError.notFound }
-            let key = try req.application.secretBox.open(sealed)
-            let actor = context.actor
-            try await req.application.write { db in
-                try await AuditLog.append(on: db, actor: actor, organizationID: licence.organizationID, action: "licence.key_view",
-                                          entityType: "licence", entityID: licence.id?.uuidString.lowercased(), changes: ChangeSet())
-            }
+            let key = try await LicenceService.reveal(licence, req: req)
             return LicenceKeyOut(key: key)
         }
         api.on(.GET, "licence-compliance", "Installed against owned seats per product, for one organisation", tag: "assets",
@@ -201,7 +182,7 @@ enum LicenceAPI {
         }
     }
 
-    private static func save(_ licence: Licence, action: String, changes: ChangeSet, context: RequestContext, app: Application,
+    static func save(_ licence: Licence, action: String, changes: ChangeSet, context: RequestContext, app: Application,
                              create: Bool) async throws {
         let actor = context.actor
         try await app.write { db in
