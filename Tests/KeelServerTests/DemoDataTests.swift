@@ -34,4 +34,20 @@ final class DemoDataTests: KeelTestCase {
         let first = try await Ticket.find(DemoData.id("ticket:green:0"), on: app.db)
         XCTAssertEqual(first?.$organization.id, green)
     }
+
+    func testTheDemoLedgerHasPurchaseAdviceAndATenantScopedView() async throws {
+        let admin = try await token("admin@keel.test")
+        var (status, body) = try await call(.GET, "/api/v1/purchase-advice", token: admin)
+        XCTAssertEqual(status, .ok, body)
+        let names = (object(body)["items"] as? [[String: Any]] ?? []).compactMap { ($0["asset"] as? [String: Any])?["name"] as? String }
+        XCTAssertTrue(names.contains("GL-LT-01") && names.contains("HX-NB-设计-01"), "\(names)")
+        XCTAssertFalse(names.contains("HX-NB-旧-02"), "retired devices are not advised")
+        let office = try await token("office@greenlaw.example")
+        (status, body) = try await call(.GET, "/api/v1/purchase-advice", token: office)
+        let own = (object(body)["items"] as? [[String: Any]] ?? []).compactMap { ($0["asset"] as? [String: Any])?["organizationId"] as? String }
+        XCTAssertFalse(own.isEmpty)
+        XCTAssertTrue(own.allSatisfy { $0.lowercased() == green.uuidString.lowercased() })
+        let moves = try await AssetLifecycleEvent.query(on: app.db).count()
+        XCTAssertGreaterThan(moves, 14)
+    }
 }

@@ -129,6 +129,7 @@ enum DemoData {
             try await TechnicianAssignment(userID: id("user:tech3@keel.test"), organizationID: id("org:huaxin")).create(on: db)
             if tickets {
                 try await DemoTickets.load(on: db, now: now, organizations: [("green", false, 260), ("huaxin", true, 320), ("bloom", false, 40)])
+                try await DemoAssets.load(on: db, now: now)
             }
         }
         return true
