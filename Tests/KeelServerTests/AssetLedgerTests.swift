@@ -213,3 +213,38 @@ enum AssetDatesForTest {
         return formatter.string(from: Date().addingTimeInterval(-120 * 86_400))
     }
 }
+
+extension AssetLedgerTests {
+    func testSoftwareCatalogueGroupsVersionsAndRespectsScope() async throws {
+        let owners = [user("j.patel@greenlaw.example"), user("s.okafor@greenlaw.example")]
+        for (index, version) in ["7.0.0.1", "7.1.0.3"].enumerated() {
+            let asset = Asset()
+            asset.$organization.id = green
+            asset.$owner.id = owners[index]
+            asset.kind = "computer"; asset.subkind = "laptop"; asset.name = "GL-\(index)"; asset.lifecycleState = "in_use"
+            asset.notes = ""; asset.macs = ""
+            try await asset.create(on: app.db)
+            let software = AssetSoftware()
+            software.$asset.id = try asset.requireID()
+            software.organizationID = green
+            software.catalogKey = "7-zip"
+            software.name = "7-Zip \(version) (x64)"; software.version = version; software.publisher = "Igor Pavlov"
+            try await software.create(on: app.db)
+        }
+        let admin = try await token("admin@keel.test")
+        var (status, body) = try await call(.GET, "/api/v1/software?q=ZIP", token: admin)
+        XCTAssertEqual(status, .ok, body)
+        var items = object(body)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(items.first?["devices"] as? Int, 2)
+        XCTAssertEqual(items.first?["versions"] as? Int, 2)
+        let patel = try await token("j.patel@greenlaw.example")
+        (status, body) = try await call(.GET, "/api/v1/software", token: patel)
+        items = object(body)["items"] as? [[String: Any]] ?? []
+        XCTAssertEqual(items.first?["devices"] as? Int, 1, "an employee counts only their own device")
+        let wang = try await token("wang.fang@huaxin-design.example")
+        (status, body) = try await call(.GET, "/api/v1/software", token: wang)
+        XCTAssertEqual((object(body)["items"] as? [Any])?.count, 0)
+        (status, _) = try await call(.GET, "/api/v1/software?organizationId=\(green.uuidString)", token: wang)
+        XCTAssertEqual(status, .notFound)
+    }
+}

@@ -108,6 +108,8 @@ enum APISchemas {
                          "softwareCount": ["type": "integer", "nullable": true], "lastInventoryAt": nullableDateTime,
                          "conflictOrganizationId": nullableString, "createdAt": nullableDateTime, "updatedAt": nullableDateTime]),
         "AssetList": list("Asset"),
+        "SoftwareProduct": object(["catalogKey": string, "name": string, "publisher": string, "devices": integer, "versions": integer]),
+        "SoftwareProductList": list("SoftwareProduct"),
         "AssetInput": object(["organizationId": string, "kind": ["type": "string", "enum": ["computer", "network", "printer", "phone", "peripheral", "cloud", "other"]],
                               "subkind": string, "siteId": nullableString, "ownerId": nullableString, "tag": string, "name": string,
                               "manufacturer": string, "model": string, "serial": string, "purchaseDate": string, "purchaseCostCents": integer,

@@ -119,6 +119,47 @@ struct TenantData {
         assets().join(TicketAsset.self, on: \Asset.$id == \TicketAsset.$assetID).filter(TicketAsset.self, \.$ticketID == ticketID)
     }
 
+    /// One row per software product installed on assets in scope.
+    struct SoftwareProduct: Decodable, Content {
+        let catalogKey: String
+        let name: String
+        let publisher: String
+        let devices: Int
+        let versions: Int
+    }
+
+    /// The software catalogue of assets in scope (a client employee: their own devices), one
+    /// grouped query: products, how many devices have them, how many version strings.
+    func softwareCatalogue(organizationID: UUID?, contains text: String?, limit: Int = 2000) async throws -> [SoftwareProduct] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let query = sql.select()
+            .column(SQLColumn("catalog_key", table: "s"))
+            .column(SQLAlias(SQLFunction("MIN", args: SQLColumn("name", table: "s")), as: SQLIdentifier("name")))
+            .column(SQLAlias(SQLFunction("MIN", args: SQLColumn("publisher", table: "s")), as: SQLIdentifier("publisher")))
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("asset_id", table: "s"))), as: SQLIdentifier("devices")))
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("version", table: "s"))), as: SQLIdentifier("versions")))
+            .from(SQLAlias(SQLIdentifier(AssetSoftware.schema), as: SQLIdentifier("s")))
+            .join(SQLAlias(SQLIdentifier(Asset.schema), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("asset_id", table: "s"))
+        if let ids = scope.restriction {
+            query.where(SQLColumn("organization_id", table: "s"), .in, SQLBind.group(Array(ids)))
+        }
+        if role == .clientUser { query.where(SQLColumn("owner_id", table: "a"), .equal, SQLBind(userID)) }
+        if let organizationID { query.where(SQLColumn("organization_id", table: "s"), .equal, SQLBind(organizationID)) }
+        if let text, !text.isEmpty {
+            // Catalogue keys are lower case, so a plain LIKE is case-blind on both databases.
+            query.where(SQLColumn("catalog_key", table: "s"), .like, SQLBind(ContainsPattern.make(text.lowercased(), on: db).1))
+        }
+        return try await query.groupBy(SQLColumn("catalog_key", table: "s"))
+            .orderBy(SQLColumn("catalog_key", table: "s")).limit(limit)
+            .all().map { row in
+                SoftwareProduct(catalogKey: try row.decode(column: "catalog_key", as: String.self),
+                                name: try row.decode(column: "name", as: String.self),
+                                publisher: try row.decode(column: "publisher", as: String.self),
+                                devices: try row.decode(column: "devices", as: Int.self),
+                                versions: try row.decode(column: "versions", as: Int.self))
+            }
+    }
+
     /// Software licences of organisations in scope; client users see none (their admins do).
     func licences() -> QueryBuilder<Licence> {
         let query = Licence.query(on: db)

@@ -122,6 +122,17 @@ enum AssetAPI {
             return ListPage(items: rows.map { AssetSoftwareOut(name: $0.name, version: $0.version, publisher: $0.publisher, catalogKey: $0.catalogKey) },
                             nextCursor: nil)
         }
+        api.on(.GET, "software", "The software catalogue: products on assets in scope, with device and version counts (organizationId, q)",
+               tag: "assets", response: "SoftwareProductList") { req in
+            let tenant = try req.tenant
+            var organizationID: UUID?
+            if let raw = req.query[String.self, at: "organizationId"], !raw.isEmpty {
+                organizationID = try await tenant.organization(UUID(uuidString: raw)).requireID()
+            }
+            let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
+            if let q, q.count > 200 { throw KeelError(.badRequest, "query_too_long", field: "q") }
+            return ListPage(items: try await tenant.softwareCatalogue(organizationID: organizationID, contains: q), nextCursor: nil)
+        }
         api.on(.GET, "assets/{assetID}/changes", "What changed between inventories", tag: "assets", response: "AssetChangeList") { req in
             let asset = try await req.tenant.asset(try req.idParameter("assetID"))
             let rows = try await AssetChange.query(on: req.db).filter(\.$asset.$id == asset.requireID())
