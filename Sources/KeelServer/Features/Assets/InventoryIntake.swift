@@ -58,8 +58,15 @@ enum InventoryIntake {
             let store = InventoryStore(organizationID: organizationID)
             let now = Date()
             let address = req.remoteAddress?.ipAddress
+            let fingerprint = inventory.fingerprint.description
+            // The common case first, with the write gate held only for the "last seen" update.
+            if let assetID = try await store.unchangedAsset(inventory, fingerprint: fingerprint, on: req.db),
+               try await req.application.write({ db in try await store.touch(assetID, inventory, fingerprint: fingerprint, on: db, now: now) }) {
+                return reply(FusionInventoryReply.inventoryAccepted)
+            }
+            let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint)
             let outcome = try await req.application.write { db in
-                let outcome = try await store.apply(inventory, on: db, now: now)
+                let outcome = try await store.apply(prepared, on: db, now: now)
                 try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)
                 return outcome
             }

@@ -21,24 +21,73 @@ struct InventoryStore {
 
     let organizationID: UUID
 
-    func apply(_ inventory: Inventory, on db: any Database, now: Date) async throws -> Outcome {
-        let fingerprint = inventory.fingerprint.description
+    /// What can be computed from an inventory before taking the write gate: the fingerprint,
+    /// the JSON document, the normalised software rows. SQLite has one writer, so CPU work
+    /// inside the gate is time every other writer waits.
+    struct Prepared: Sendable {
+        let inventory: Inventory
+        let fingerprint: String
+        let document: String
+        let software: [SoftwareRow]
+        let volumes: String?
+    }
+
+    struct SoftwareRow: Sendable {
+        let key: String, name: String, version: String, publisher: String
+    }
+
+    static func prepare(_ inventory: Inventory, fingerprint: String) throws -> Prepared {
+        var seen = Set<String>()
+        var rows: [SoftwareRow] = []
+        rows.reserveCapacity(inventory.software.count)
+        for item in inventory.software {
+            let entry = SoftwareCatalog.normalise(name: item.name, publisher: item.publisher)
+            let version = item.version ?? ""
+            guard seen.insert(entry.key + "\u{1}" + version).inserted else { continue }
+            rows.append(SoftwareRow(key: String(entry.key.prefix(300)), name: String(item.name.prefix(300)),
+                                    version: String(version.prefix(100)), publisher: String((item.publisher ?? "").prefix(200))))
+        }
+        return Prepared(inventory: inventory, fingerprint: fingerprint,
+                        document: String(decoding: try JSONEncoder().encode(inventory), as: UTF8.self),
+                        software: rows, volumes: volumes(inventory))
+    }
+
+    /// Read-only: the asset this inventory would update when its content is exactly what
+    /// the ledger already has (the common case: agents report daily, little changes).
+    func unchangedAsset(_ inventory: Inventory, fingerprint: String, on db: any Database) async throws -> UUID? {
+        let (keys, known) = try await candidates(for: inventory.ids, on: db)
+        guard case .existing(let assetID, _) = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID),
+              known[assetID]?.inventoryFingerprint == fingerprint else { return nil }
+        return assetID
+    }
+
+    /// An unchanged re-inventory: "last seen" moves; free space is outside the fingerprint
+    /// but kept current. Only when the fingerprint still matches (another write may have won).
+    func touch(_ assetID: UUID, _ inventory: Inventory, fingerprint: String, on db: any Database, now: Date) async throws -> Bool {
+        guard let asset = try await Asset.query(on: db).filter(\.$id == assetID).field(\.$id).field(\.$inventoryFingerprint).first(),
+              asset.inventoryFingerprint == fingerprint else { return false }
+        try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
+            .set(\.$volumes, to: Self.volumes(inventory)).update()
+        return true
+    }
+
+    func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> Outcome {
+        let inventory = prepared.inventory
         let (keys, known) = try await candidates(for: inventory.ids, on: db)
         let match = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID)
         switch match {
         case .existing(let assetID, _):
-            guard let asset = known[assetID] else { return try await create(inventory, fingerprint, on: db, now: now, conflict: nil) }
-            if asset.inventoryFingerprint == fingerprint {
-                // Same content; free space is left out of the fingerprint but kept current.
+            guard let asset = known[assetID] else { return try await create(prepared, on: db, now: now, conflict: nil) }
+            if asset.inventoryFingerprint == prepared.fingerprint {
                 try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
-                    .set(\.$volumes, to: Self.volumes(inventory)).update()
+                    .set(\.$volumes, to: prepared.volumes).update()
                 return .unchanged(assetID)
             }
-            return try await update(asset, with: inventory, fingerprint, on: db, now: now)
+            return try await update(asset, with: prepared, on: db, now: now)
         case .new:
-            return try await create(inventory, fingerprint, on: db, now: now, conflict: nil)
+            return try await create(prepared, on: db, now: now, conflict: nil)
         case .conflict(_, let other, _):
-            return try await create(inventory, fingerprint, on: db, now: now, conflict: other)
+            return try await create(prepared, on: db, now: now, conflict: other)
         }
     }
 
@@ -70,7 +119,8 @@ struct InventoryStore {
         return (keys, Dictionary(uniqueKeysWithValues: assets.map { ($0.id!, $0) }))
     }
 
-    private func create(_ inventory: Inventory, _ fingerprint: String, on db: any Database, now: Date, conflict: UUID?) async throws -> Outcome {
+    private func create(_ prepared: Prepared, on db: any Database, now: Date, conflict: UUID?) async throws -> Outcome {
+        let inventory = prepared.inventory
         let asset = Asset()
         asset.id = UUID()
         asset.$organization.id = organizationID
@@ -79,10 +129,10 @@ struct InventoryStore {
         asset.notes = ""
         asset.conflictOrganizationID = conflict
         asset.createdAt = now
-        fill(asset, from: inventory, fingerprint, now: now)
+        fill(asset, from: prepared, now: now)
         try await asset.create(on: db)
         let assetID = asset.id!
-        try await replaceDetails(of: assetID, with: inventory, on: db)
+        try await replaceDetails(of: assetID, with: prepared, on: db)
         try await record([("created", inventory.hardware.hostname ?? "", nil, nil)] +
                          (conflict.map { [("conflict", "organization", nil, $0.uuidString.lowercased())] } ?? []),
                          for: assetID, on: db, at: now)
@@ -90,19 +140,21 @@ struct InventoryStore {
         return .created(assetID)
     }
 
-    private func update(_ asset: Asset, with inventory: Inventory, _ fingerprint: String, on db: any Database, now: Date) async throws -> Outcome {
+    private func update(_ asset: Asset, with prepared: Prepared, on db: any Database, now: Date) async throws -> Outcome {
+        let inventory = prepared.inventory
         let assetID = try asset.requireID()
         let stored = try await AssetInventoryDocument.find(assetID, on: db)
         let previous = stored.flatMap { try? JSONDecoder().decode(Inventory.self, from: Data($0.document.utf8)) }
         let changes = previous.map { InventoryDiff.between($0, inventory) } ?? []
-        fill(asset, from: inventory, fingerprint, now: now)
+        fill(asset, from: prepared, now: now)
         try await asset.update(on: db)
-        try await replaceDetails(of: assetID, with: inventory, on: db)
+        try await replaceDetails(of: assetID, with: prepared, on: db)
         try await record(changes.map(AssetHistory.row), for: assetID, on: db, at: now)
         return .updated(assetID, changes: changes.count)
     }
 
-    private func fill(_ asset: Asset, from inventory: Inventory, _ fingerprint: String, now: Date) {
+    private func fill(_ asset: Asset, from prepared: Prepared, now: Date) {
+        let inventory = prepared.inventory
         let hardware = inventory.hardware
         asset.subkind = hardware.kind == .unknown ? "" : hardware.kind.rawValue
         asset.name = String((hardware.hostname ?? inventory.ids.deviceID ?? "device").prefix(200))
@@ -119,8 +171,8 @@ struct InventoryStore {
         asset.hardwareUUID = InventoryIdentity.uuid(inventory.ids.hardwareUUID)
         asset.macs = inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }.joined(separator: ",")
         asset.antivirus = (try? JSONEncoder().encode(inventory.antivirus)).map { String(decoding: $0, as: UTF8.self) }
-        asset.volumes = Self.volumes(inventory)
-        asset.inventoryFingerprint = fingerprint
+        asset.volumes = prepared.volumes
+        asset.inventoryFingerprint = prepared.fingerprint
         asset.lastInventoryAt = now
         asset.updatedAt = now
     }
@@ -130,8 +182,9 @@ struct InventoryStore {
     }
 
     /// Software and MACs are replaced whole: one DELETE and one multi-row INSERT each.
-    private func replaceDetails(of assetID: UUID, with inventory: Inventory, on db: any Database) async throws {
-        let document = String(decoding: try JSONEncoder().encode(inventory), as: UTF8.self)
+    private func replaceDetails(of assetID: UUID, with prepared: Prepared, on db: any Database) async throws {
+        let inventory = prepared.inventory
+        let document = prepared.document
         if let existing = try await AssetInventoryDocument.find(assetID, on: db) {
             existing.document = document
             try await existing.update(on: db)
@@ -146,16 +199,9 @@ struct InventoryStore {
         // Rows go in through SQLKit, not as Fluent models: ~800 software rows per computer, and
         // building a model per row costs more than the insert itself.
         let sql = db as! any SQLDatabase
-        var seen = Set<String>()
-        var rows: [[any SQLExpression]] = []
-        rows.reserveCapacity(inventory.software.count)
-        for item in inventory.software {
-            let entry = SoftwareCatalog.normalise(name: item.name, publisher: item.publisher)
-            let version = item.version ?? ""
-            guard seen.insert(entry.key + "\u{1}" + version).inserted else { continue }
-            rows.append([SQLBind(UUID()), SQLBind(assetID), SQLBind(organizationID), SQLBind(String(entry.key.prefix(300))),
-                         SQLBind(String(item.name.prefix(300))), SQLBind(String(version.prefix(100))),
-                         SQLBind(String((item.publisher ?? "").prefix(200)))])
+        let rows: [[any SQLExpression]] = prepared.software.map { item in
+            [SQLBind(UUID()), SQLBind(assetID), SQLBind(organizationID), SQLBind(item.key), SQLBind(item.name), SQLBind(item.version),
+             SQLBind(item.publisher)]
         }
         // SQLite allows 32,766 bound values per statement; 7 columns a row.
         for chunk in stride(from: 0, to: rows.count, by: 1000) {
