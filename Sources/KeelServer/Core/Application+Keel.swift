@@ -66,6 +66,7 @@ extension Application {
         AssetFields.register(api)
         LicenceAPI.register(api)
         PurchaseAdviceAPI.register(api)
+        AssetImporter.register(api)
         EnrolmentKeys.register(api)
         MailQuarantine.register(api)
         MailQuarantine.registerOutbox(api)
