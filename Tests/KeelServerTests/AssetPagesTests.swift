@@ -102,3 +102,59 @@ extension AssetPagesTests {
         XCTAssertTrue(html.contains("id=\"advice-totals\""))
     }
 }
+
+extension AssetPagesTests {
+    private func uploadCSV(_ csv: String, session: String, csrf: String) async throws -> (HTTPStatus, String) {
+        let boundary = "keel-\(UUID().uuidString)"
+        var body = ""
+        for (name, value) in ["_csrf": csrf, "organizationId": green.uuidString, "currency": "GBP"] {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ledger.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+        var result: (HTTPStatus, String) = (.internalServerError, "")
+        try await app.test(.POST, "/assets/import", beforeRequest: { req in
+            req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = ByteBuffer(string: body)
+        }, afterResponse: { res async in result = (res.status, res.body.string) })
+        return result
+    }
+
+    func testImportPageShowsProblemsLetsTheMappingChangeAndImportsWhenClean() async throws {
+        let (session, csrf) = try await signIn("office@greenlaw.example")
+        var (status, html) = try await get("/assets/import", session: session)
+        XCTAssertEqual(status, .ok)
+        XCTAssertTrue(html.contains("id=\"import-upload\""))
+        // "Code" is guessed as nothing, "Hostname" as the name. Row 3 has a bad date.
+        let csv = "Hostname,Code,Purchase Date,Price\nGL-NEW-1,T-1,2024-01-02,899.00\nGL-NEW-2,T-2,yesterday,700\n"
+        (status, html) = try await uploadCSV(csv, session: session, csrf: csrf)
+        XCTAssertEqual(status, .unprocessableEntity, html)
+        XCTAssertTrue(html.contains("id=\"import-problems\"") && html.contains("Not a date"), "the bad date is shown with its row")
+        XCTAssertTrue(html.contains("<option value=\"name\" selected>"), "the guessed mapping is preselected")
+        XCTAssertFalse(html.contains("id=\"import-commit\""), "no import button while anything is wrong")
+        let hidden = try XCTUnwrap(html.range(of: "name=\"csv\" value=\"")).upperBound
+        let original = String(html[hidden...].prefix { $0 != "\"" })
+        // Map "Code" to the asset tag and fix nothing else: still refused, nothing created.
+        var (posted, body, _) = try await post("/assets/import", session: session, form: [
+            "_csrf": csrf, "csv": original, "organizationId": green.uuidString, "currency": "GBP", "fileName": "ledger.csv",
+            "map.0": "name", "map.1": "tag", "map.2": "purchaseDate", "map.3": "purchaseCost", "commit": "1",
+        ])
+        XCTAssertEqual(posted, .unprocessableEntity)
+        let none = try await Asset.query(on: app.db).filter(\.$name ~~ ["GL-NEW-1", "GL-NEW-2"]).count()
+        XCTAssertEqual(none, 0)
+        // The corrected file, with the chosen mapping, goes in whole.
+        let fixed = Data("Machine,Code,Bought,Price\nGL-NEW-1,T-1,2024-01-02,899.00\nGL-NEW-2,T-2,2024-02-03,700\n".utf8).base64EncodedString()
+        (posted, body, _) = try await post("/assets/import", session: session, form: [
+            "_csrf": csrf, "csv": fixed, "organizationId": green.uuidString, "currency": "GBP", "fileName": "ledger.csv",
+            "map.0": "name", "map.1": "tag", "map.2": "purchaseDate", "map.3": "purchaseCost", "commit": "1",
+        ])
+        XCTAssertEqual(posted, .seeOther, body)
+        let created = try await Asset.query(on: app.db).filter(\.$name ~~ ["GL-NEW-1", "GL-NEW-2"]).all()
+        XCTAssertEqual(created.count, 2)
+        XCTAssertEqual(Set(created.compactMap(\.tag)), ["T-1", "T-2"])
+        XCTAssertEqual(created.first { $0.name == "GL-NEW-1" }?.purchaseCostCents, 89_900)
+        XCTAssertEqual(created.first?.currency, "GBP")
+        let moves = try await AssetLifecycleEvent.query(on: app.db).filter(\.$asset.$id ~~ created.compactMap(\.id)).all()
+        XCTAssertTrue(moves.allSatisfy { $0.note.contains("ledger.csv") })
+    }
+}

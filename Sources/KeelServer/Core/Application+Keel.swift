@@ -93,6 +93,7 @@ extension Application {
         AssetController.register(self)
         AssetPages.register(self)
         LicencePages.register(self)
+        AssetImportPages.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

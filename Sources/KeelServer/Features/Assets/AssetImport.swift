@@ -51,9 +51,14 @@ struct AssetImporter {
         let table: CSVTable
         let mapping: AssetImportMapping
         let plan: AssetImportPlan
+        /// The mapping's, the rows' (as listed by the plan) and the ledger's problems.
         let problems: [AssetImportProblemOut]
+        /// Rows refused by the ledger checks (existing serials, unknown owners…).
+        let ledgerRows: Set<Int>
         let inputs: [AssetInput]
         var valid: Bool { problems.isEmpty && plan.isValid }
+        /// Every problem, including rows' problems beyond the listed ones.
+        var problemCount: Int { plan.errorCount + plan.mappingErrors.count + problems.count - plan.errors.count - plan.mappingErrors.count }
     }
 
     let request: Request
@@ -66,7 +71,9 @@ struct AssetImporter {
         guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
     }
 
-    func check(bytes: [UInt8], mapping raw: [String: String]?, currency: String?) async throws -> Checked {
+    /// Reads and checks the file. A mapping with problems is an error for the API; the page
+    /// (`mappingProblemsAreErrors: false`) shows them beside the columns to choose again.
+    func check(bytes: [UInt8], mapping raw: [String: String]?, currency: String?, mappingProblemsAreErrors: Bool = true) async throws -> Checked {
         let table: CSVTable
         do {
             table = try CSVTable.parse(bytes, maxRows: Self.maxRows, maxBytes: Self.maxBytes)
@@ -84,17 +91,22 @@ struct AssetImporter {
             }
             mapping = AssetImportMapping(targets)
         }
-        if let problem = mapping.problems(headers: table.headers).first { throw KeelError(.unprocessableEntity, problem.code, field: "mapping") }
+        if mappingProblemsAreErrors, let problem = mapping.problems(headers: table.headers).first {
+            throw KeelError(.unprocessableEntity, problem.code, field: "mapping")
+        }
         let definitions = try await AssetFieldRecord.query(on: request.db).all().compactMap(AssetFields.definition)
         let plan = AssetImportPlan.build(table: table, mapping: mapping,
                                          defaults: AssetImportDefaults(currency: currency.flatMap { $0.isEmpty ? nil : $0.uppercased() }),
                                          customFields: definitions)
-        var problems = plan.errors.map { problem($0.row, $0.column, $0.code.rawValue, $0.value) }
+        var problems = plan.mappingErrors.map { problem(0, nil, $0.code, nil) }
+            + plan.errors.map { problem($0.row, $0.column, $0.code.rawValue, $0.value) }
         var inputs: [AssetInput] = []
-        if plan.errorCount == 0 {
+        var ledgerRows = Set<Int>()
+        if plan.errorCount == 0 && plan.mappingErrors.isEmpty {
             (inputs, problems) = try await resolve(plan.rows, mapping: mapping, headers: table.headers)
+            ledgerRows = Set(problems.map(\.row))
         }
-        return Checked(table: table, mapping: mapping, plan: plan, problems: problems, inputs: inputs)
+        return Checked(table: table, mapping: mapping, plan: plan, problems: problems, ledgerRows: ledgerRows, inputs: inputs)
     }
 
     private func problem(_ row: Int, _ column: String?, _ code: String, _ value: String?) -> AssetImportProblemOut {
@@ -156,7 +168,7 @@ struct AssetImporter {
     func commit(_ checked: Checked, fileName: String) async throws -> Int {
         guard checked.valid else {
             throw KeelError(.unprocessableEntity, "import_has_errors", field: "csv",
-                            values: ["count": String(checked.plan.errorCount + checked.problems.count)])
+                            values: ["count": String(checked.problemCount)])
         }
         let context = try request.requireContext()
         let organizationID = try organization.requireID()
@@ -204,8 +216,8 @@ struct AssetImporter {
             headers: checked.table.headers,
             mapping: Dictionary(uniqueKeysWithValues: checked.table.headers.map { ($0, checked.mapping[$0].rawValue) }),
             encoding: checked.table.encoding.rawValue, rowCount: checked.plan.rowCount,
-            validRowCount: checked.plan.validRowCount - Set(checked.problems.map(\.row)).count,
-            errorCount: checked.plan.errorCount + checked.problems.count, valid: checked.valid,
+            validRowCount: checked.plan.validRowCount - checked.ledgerRows.count,
+            errorCount: checked.problemCount, valid: checked.valid,
             problems: Array(checked.problems.prefix(1000)), sample: Array(checked.inputs.prefix(20)))
     }
 
