@@ -8,26 +8,27 @@ import XCTVapor
 /// The FusionInventory protocol at `POST /inventory/{key}` with recorded agent documents
 /// (the real agent runs against Keel in e2e/test_inventory_agent.py), and the asset API.
 final class InventoryIntakeTests: KeelTestCase {
-    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/Inventory")
 
-    private func fixture(_ name: String) throws -> [UInt8] {
+    func fixture(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
     }
 
-    private func zlib(_ bytes: [UInt8]) -> [UInt8] {
+    func zlib(_ bytes: [UInt8]) -> [UInt8] {
         var size = compressBound(uLong(bytes.count))
         var output = [UInt8](repeating: 0, count: Int(size))
         _ = compress2(&output, &size, bytes, uLong(bytes.count), 6)
         return Array(output[0..<Int(size)])
     }
 
-    private func post(_ key: String, _ body: [UInt8], contentType: String = "application/x-compress-zlib",
-                      language: String? = nil) async throws -> (HTTPStatus, String) {
+    func post(_ key: String, _ body: [UInt8], contentType: String = "application/x-compress-zlib",
+              language: String? = nil, agentID: String? = nil) async throws -> (HTTPStatus, String) {
         var status: HTTPStatus = .internalServerError
         var text = ""
         try await app.test(.POST, "/inventory/\(key)", beforeRequest: { req in
             req.headers.replaceOrAdd(name: .contentType, value: contentType)
+            if let agentID { req.headers.replaceOrAdd(name: "GLPI-Agent-ID", value: agentID) }
             if let language { req.headers.replaceOrAdd(name: .acceptLanguage, value: language) }
             req.body = ByteBuffer(bytes: body)
         }, afterResponse: { res async in
@@ -37,14 +38,14 @@ final class InventoryIntakeTests: KeelTestCase {
         return (status, text)
     }
 
-    private func issueKey(_ organization: UUID) async throws -> String {
+    func issueKey(_ organization: UUID) async throws -> String {
         let admin = try await token("admin@keel.test")
         let (status, body) = try await call(.POST, "/api/v1/organizations/\(organization.uuidString)/inventory-key", token: admin)
         XCTAssertEqual(status, .created, body)
         return object(body)["inventoryEnrolmentKey"] as? String ?? ""
     }
 
-    private func assets(_ organization: UUID) async throws -> [[String: Any]] {
+    func assets(_ organization: UUID) async throws -> [[String: Any]] {
         let admin = try await token("admin@keel.test")
         let (_, body) = try await call(.GET, "/api/v1/assets?organizationId=\(organization.uuidString)", token: admin)
         return object(body)["items"] as? [[String: Any]] ?? []

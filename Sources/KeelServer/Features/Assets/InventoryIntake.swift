@@ -24,55 +24,89 @@ enum InventoryIntake {
 
     static func handle(_ req: Request) async throws -> Response {
         let key = req.parameters.get("enrolmentKey") ?? ""
+        let raw = req.body.data.map { Array($0.readableBytesView) } ?? []
+        // The GLPI agent speaks JSON and expects JSON answers, refusals included.
+        let wantsJSON = req.headers.first(name: "GLPI-Agent-ID") != nil || req.headers.contentType?.subType == "json"
         guard let organizationID = try await EnrolmentKeys.organization(for: key, on: req.db) else {
             req.logger.warning("inventory refused: unknown enrolment key", metadata: ["address": "\(req.remoteAddress?.description ?? "-")"])
-            return refuse(req, .forbidden, "inventory_key_unknown")
+            return refuse(req, .forbidden, "inventory_key_unknown", json: wantsJSON)
         }
-        guard let buffer = req.body.data, buffer.readableBytes > 0 else { return refuse(req, .badRequest, "inventory_body_empty") }
-        let raw = Array(buffer.readableBytesView)
+        guard !raw.isEmpty else { return refuse(req, .badRequest, "inventory_body_empty", json: wantsJSON) }
         let document: [UInt8]
         do {
             switch InventoryBody.detect(raw) {
             case .zlib: document = try Inflate.decompress(raw, format: .zlib, limit: maxDocument)
             case .gzip: document = try Inflate.decompress(raw, format: .gzip, limit: maxDocument)
-            case .xml: document = raw
-            default: return refuse(req, .unsupportedMediaType, "inventory_body_unknown")
+            case .xml, .json: document = raw
+            case .unknown: return refuse(req, .unsupportedMediaType, "inventory_body_unknown", json: wantsJSON)
             }
         } catch Inflate.Failure.tooLarge {
-            return refuse(req, .payloadTooLarge, "inventory_too_large")
+            return refuse(req, .payloadTooLarge, "inventory_too_large", json: wantsJSON)
         } catch {
-            return refuse(req, .badRequest, "inventory_body_corrupt")
+            return refuse(req, .badRequest, "inventory_body_corrupt", json: wantsJSON)
         }
+        if InventoryBody.detect(document) == .json { return try await handleJSON(req, document, organizationID: organizationID) }
         let message: FusionInventoryMessage
         do {
             message = try FusionInventoryReader.read(document)
         } catch {
             req.logger.warning("inventory refused", metadata: ["reason": "\(error.code)", "organization": "\(organizationID)"])
-            let status: HTTPResponseStatus = error == .tooLarge ? .payloadTooLarge : .badRequest
-            return refuse(req, status, error.code.replacingOccurrences(of: ".", with: "_"))
+            return refuse(req, error == .tooLarge ? .payloadTooLarge : .badRequest, error.code.replacingOccurrences(of: ".", with: "_"), json: wantsJSON)
         }
         switch message {
         case .prolog:
+            // A GLPI agent that does not know the server yet starts with an XML PROLOG; a
+            // JSON answer switches it to its native JSON protocol (as GLPI does).
+            if req.headers.first(name: "GLPI-Agent-ID") != nil {
+                return reply(GlpiInventoryReply.contact(enabledTasks: []), contentType: GlpiInventoryReply.contentType)
+            }
             return reply(FusionInventoryReply.prolog(frequencyHours: 24, send: true))
         case .inventory(let inventory, _):
-            let store = InventoryStore(organizationID: organizationID)
-            let now = Date()
-            let address = req.remoteAddress?.ipAddress
-            let fingerprint = inventory.fingerprint.description
-            // The common case first, with the write gate held only for the "last seen" update.
-            if let assetID = try await store.unchangedAsset(inventory, fingerprint: fingerprint, on: req.db),
-               try await req.application.write({ db in try await store.touch(assetID, inventory, fingerprint: fingerprint, on: db, now: now) }) {
-                return reply(FusionInventoryReply.inventoryAccepted)
-            }
-            let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint)
-            let outcome = try await req.application.write { db in
-                let outcome = try await store.apply(prepared, on: db, now: now)
-                try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)
-                return outcome
-            }
-            req.logger.debug("inventory accepted", metadata: ["outcome": "\(outcome)"])
+            try await store(inventory, organizationID: organizationID, req: req)
             return reply(FusionInventoryReply.inventoryAccepted)
         }
+    }
+
+    /// The GLPI agent's JSON: CONTACT is answered with the tasks Keel serves; a partial
+    /// inventory (only the sections that changed) is laid over the device's last one.
+    static func handleJSON(_ req: Request, _ document: [UInt8], organizationID: UUID) async throws -> Response {
+        let message: GlpiInventoryMessage
+        do {
+            message = try GlpiInventoryReader.read(document)
+        } catch {
+            req.logger.warning("inventory refused", metadata: ["reason": "\(error.code)", "organization": "\(organizationID)"])
+            return refuse(req, error == .tooLarge ? .payloadTooLarge : .badRequest, error.code.replacingOccurrences(of: ".", with: "_"), json: true)
+        }
+        switch message {
+        case .contact(let contact):
+            return reply(GlpiInventoryReply.contact(contact), contentType: GlpiInventoryReply.contentType)
+        case .inventory(var inventory, _, let details):
+            if details.isPartial, let previous = try await InventoryStore(organizationID: organizationID).previous(for: inventory.ids, on: req.db) {
+                inventory = inventory.merged(over: previous, sections: details.sections)
+            }
+            try await store(inventory, organizationID: organizationID, req: req)
+            return reply(GlpiInventoryReply.inventoryAccepted, contentType: GlpiInventoryReply.contentType)
+        }
+    }
+
+    /// Into the ledger, whichever agent sent it: the unchanged case first with the write gate
+    /// held only for "last seen", else prepared outside the gate and applied inside it.
+    private static func store(_ inventory: Inventory, organizationID: UUID, req: Request) async throws {
+        let store = InventoryStore(organizationID: organizationID)
+        let now = Date()
+        let address = req.remoteAddress?.ipAddress
+        let fingerprint = inventory.fingerprint.description
+        if let assetID = try await store.unchangedAsset(inventory, fingerprint: fingerprint, on: req.db),
+           try await req.application.write({ db in try await store.touch(assetID, inventory, fingerprint: fingerprint, on: db, now: now) }) {
+            return
+        }
+        let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint)
+        let outcome = try await req.application.write { db in
+            let outcome = try await store.apply(prepared, on: db, now: now)
+            try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)
+            return outcome
+        }
+        req.logger.debug("inventory accepted", metadata: ["outcome": "\(outcome)"])
     }
 
     /// A new device, a changed one or a flagged one is a mutation of the ledger and is
@@ -100,15 +134,22 @@ enum InventoryIntake {
         }
     }
 
-    private static func reply(_ xml: String) -> Response {
+    private static func reply(_ body: String, contentType: String = FusionInventoryReply.contentType) -> Response {
         var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: FusionInventoryReply.contentType)
-        return Response(status: .ok, headers: headers, body: .init(string: xml))
+        headers.replaceOrAdd(name: .contentType, value: contentType)
+        return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 
-    private static func refuse(_ req: Request, _ status: HTTPResponseStatus, _ code: String) -> Response {
+    /// A refusal in the caller's language: plain text for FusionInventory (which logs the
+    /// body), the GLPI agent's JSON error shape for it.
+    private static func refuse(_ req: Request, _ status: HTTPResponseStatus, _ code: String, json: Bool) -> Response {
         var headers = HTTPHeaders()
+        let message = req.t("error.\(code)")
+        if json {
+            headers.replaceOrAdd(name: .contentType, value: GlpiInventoryReply.contentType)
+            return Response(status: status, headers: headers, body: .init(string: GlpiInventoryReply.error(message)))
+        }
         headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
-        return Response(status: status, headers: headers, body: .init(string: req.t("error.\(code)") + "\n"))
+        return Response(status: status, headers: headers, body: .init(string: message + "\n"))
     }
 }

@@ -61,6 +61,15 @@ struct InventoryStore {
         return assetID
     }
 
+    /// The last full inventory of the device these identifiers match, for laying a partial
+    /// inventory over it; nil for a device not known in this organisation.
+    func previous(for ids: InventoryDeviceIDs, on db: any Database) async throws -> Inventory? {
+        let (keys, _) = try await candidates(for: ids, on: db)
+        guard case .existing(let assetID, _) = InventoryMatcher.match(ids, candidates: keys, organizationID: organizationID),
+              let stored = try await AssetInventoryDocument.find(assetID, on: db) else { return nil }
+        return try? JSONDecoder().decode(Inventory.self, from: Data(stored.document.utf8))
+    }
+
     /// An unchanged re-inventory: "last seen" moves; free space is outside the fingerprint
     /// but kept current. Only when the fingerprint still matches (another write may have won).
     func touch(_ assetID: UUID, _ inventory: Inventory, fingerprint: String, on db: any Database, now: Date) async throws -> Bool {
