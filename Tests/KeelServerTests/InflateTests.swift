@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import KeelDomain
 import XCTest
 @testable import KeelServer
 
@@ -37,5 +38,20 @@ final class InflateTests: XCTestCase {
         let gz: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0xc8, 0xe4, 0x02, 0x00,
                            0x7a, 0x7a, 0x6f, 0xed, 0x03, 0x00, 0x00, 0x00]
         XCTAssertEqual(try Inflate.decompress(gz, format: .gzip, limit: 100), Array("hi\n".utf8))
+    }
+
+    func testStoredInventoriesAreCompressedAndOldPlainOnesStillRead() throws {
+        let inventory = Inventory(ids: InventoryDeviceIDs(deviceID: "pc-1", biosSerial: "SN1"),
+                                  software: (0..<500).map { InventorySoftware(name: "package-\($0)", version: "1.\($0)") })
+        let stored = AssetInventoryDocument()
+        stored.document = try AssetInventoryDocument.encode(inventory)
+        XCTAssertTrue(stored.document.hasPrefix("z1:"))
+        let plain = try JSONEncoder().encode(inventory)
+        XCTAssertLessThan(stored.document.utf8.count, plain.count / 4, "compressed well below the JSON")
+        XCTAssertEqual(stored.inventory, inventory)
+        stored.document = String(decoding: plain, as: UTF8.self)
+        XCTAssertEqual(stored.inventory, inventory, "rows from before compression")
+        stored.document = "z1:not-base64!"
+        XCTAssertNil(stored.inventory)
     }
 }

@@ -33,10 +33,9 @@ extension Application {
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout=10000").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
-            // A page cache and a memory map big enough for the hot indexes: inventories insert
+            // A page cache big enough for the hot indexes: inventories insert
             // hundreds of software rows per device, and the default 2 MB cache re-reads pages.
             try await sql.raw("PRAGMA cache_size=-32768").run()
-            try await sql.raw("PRAGMA mmap_size=268435456").run()
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
         }
     }

@@ -13,6 +13,19 @@ enum Inflate {
 
     enum Format { case zlib, gzip }
 
+    /// zlib (RFC 1950) at `level` (1: fast, most of the gain on text).
+    static func compress(_ input: [UInt8], level: Int32 = 1) -> [UInt8] {
+        var size = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(size))
+        let status = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                compress2(target.baseAddress, &size, source.baseAddress, uLong(input.count), level)
+            }
+        }
+        precondition(status == Z_OK, "zlib compress2 cannot fail with a bound-sized buffer")
+        return Array(output[0..<Int(size)])
+    }
+
     static func decompress(_ input: [UInt8], format: Format, limit: Int) throws -> [UInt8] {
         var stream = z_stream()
         // 15-bit window; +16 asks for a gzip wrapper.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KeelDomain
 
 /// One item of a client's IT asset ledger: a computer filled by the inventory agent, or
 /// anything entered by hand (network device, printer, phone, peripheral, subscription…).
@@ -61,9 +62,24 @@ final class AssetInventoryDocument: Model, @unchecked Sendable {
     static let schema = "asset_inventories"
 
     @ID(custom: "asset_id", generatedBy: .user) var id: UUID?
+    /// `z1:` and base64 of the zlib-compressed JSON (a 200 KB inventory is ~20 KB stored);
+    /// rows written before compression hold the plain JSON.
     @Field(key: "document") var document: String
 
     init() {}
+
+    static func encode(_ inventory: Inventory) throws -> String {
+        "z1:" + Data(Inflate.compress(Array(try JSONEncoder().encode(inventory)))).base64EncodedString()
+    }
+
+    var inventory: Inventory? {
+        if document.hasPrefix("z1:") {
+            guard let packed = Data(base64Encoded: String(document.dropFirst(3))),
+                  let json = try? Inflate.decompress(Array(packed), format: .zlib, limit: 64 << 20) else { return nil }
+            return try? JSONDecoder().decode(Inventory.self, from: Data(json))
+        }
+        return try? JSONDecoder().decode(Inventory.self, from: Data(document.utf8))
+    }
 }
 
 /// Software found installed on a computer by inventory.

@@ -48,7 +48,7 @@ struct InventoryStore {
                                     version: String(version.prefix(100)), publisher: String((item.publisher ?? "").prefix(200))))
         }
         return Prepared(inventory: inventory, fingerprint: fingerprint,
-                        document: String(decoding: try JSONEncoder().encode(inventory), as: UTF8.self),
+                        document: try AssetInventoryDocument.encode(inventory),
                         software: rows, volumes: volumes(inventory))
     }
 
@@ -67,7 +67,7 @@ struct InventoryStore {
         let (keys, _) = try await candidates(for: ids, on: db)
         guard case .existing(let assetID, _) = InventoryMatcher.match(ids, candidates: keys, organizationID: organizationID),
               let stored = try await AssetInventoryDocument.find(assetID, on: db) else { return nil }
-        return try? JSONDecoder().decode(Inventory.self, from: Data(stored.document.utf8))
+        return stored.inventory
     }
 
     /// An unchanged re-inventory: "last seen" moves; free space is outside the fingerprint
@@ -153,7 +153,7 @@ struct InventoryStore {
         let inventory = prepared.inventory
         let assetID = try asset.requireID()
         let stored = try await AssetInventoryDocument.find(assetID, on: db)
-        let previous = stored.flatMap { try? JSONDecoder().decode(Inventory.self, from: Data($0.document.utf8)) }
+        let previous = stored?.inventory
         let changes = previous.map { InventoryDiff.between($0, inventory) } ?? []
         fill(asset, from: prepared, now: now)
         try await asset.update(on: db)
