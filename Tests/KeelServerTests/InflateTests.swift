@@ -55,3 +55,13 @@ final class InflateTests: XCTestCase {
         XCTAssertNil(stored.inventory)
     }
 }
+
+final class OrderedIDTests: XCTestCase {
+    func testIDsFollowTimeAndAreVersion7() {
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        let ids = (0..<200).map { OrderedID.make(at: start.addingTimeInterval(Double($0) / 100)) }
+        XCTAssertEqual(ids.map(\.uuidString), ids.map(\.uuidString).sorted(), "text order is time order")
+        XCTAssertEqual(Set(ids).count, ids.count)
+        XCTAssertTrue(ids.allSatisfy { $0.uuidString.dropFirst(14).first == "7" })
+    }
+}

@@ -33,6 +33,7 @@ extension Application {
         migrations.add(CreateAlerts())
         migrations.add(CreateMonitorChecks())
         migrations.add(CreateAssetLedger())
+        migrations.add(AssetSoftwareAppendOnly())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

@@ -141,10 +141,12 @@ struct TenantData {
             .from(SQLAlias(SQLIdentifier(AssetSoftware.schema), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier(Asset.schema), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("asset_id", table: "s"))
         if let ids = scope.restriction {
-            query.where(SQLColumn("organization_id", table: "s"), .in, SQLBind.group(Array(ids)))
+            query.where(SQLColumn("organization_id", table: "a"), .in, SQLBind.group(Array(ids)))
         }
         if role == .clientUser { query.where(SQLColumn("owner_id", table: "a"), .equal, SQLBind(userID)) }
-        if let organizationID { query.where(SQLColumn("organization_id", table: "s"), .equal, SQLBind(organizationID)) }
+        // Filtered on the assets' organisation: the planner starts from the organisation's
+        // assets and reaches their software through `asset_software_asset`.
+        if let organizationID { query.where(SQLColumn("organization_id", table: "a"), .equal, SQLBind(organizationID)) }
         if let text, !text.isEmpty {
             // Catalogue keys are lower case, so a plain LIKE is case-blind on both databases.
             query.where(SQLColumn("catalog_key", table: "s"), .like, SQLBind(ContainsPattern.make(text.lowercased(), on: db).1))

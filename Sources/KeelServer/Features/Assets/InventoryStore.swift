@@ -209,7 +209,7 @@ struct InventoryStore {
         // building a model per row costs more than the insert itself.
         let sql = db as! any SQLDatabase
         let rows: [[any SQLExpression]] = prepared.software.map { item in
-            [SQLBind(UUID()), SQLBind(assetID), SQLBind(organizationID), SQLBind(item.key), SQLBind(item.name), SQLBind(item.version),
+            [SQLBind(OrderedID.make()), SQLBind(assetID), SQLBind(organizationID), SQLBind(item.key), SQLBind(item.name), SQLBind(item.version),
              SQLBind(item.publisher)]
         }
         // SQLite allows 32,766 bound values per statement; 7 columns a row.

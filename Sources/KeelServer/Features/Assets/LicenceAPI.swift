@@ -117,7 +117,7 @@ enum LicenceAPI {
             .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("asset_id", table: "s"))), as: SQLIdentifier("devices")))
             .from(SQLAlias(SQLIdentifier(AssetSoftware.schema), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier(Asset.schema), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("asset_id", table: "s"))
-            .where(SQLColumn("organization_id", table: "s"), .equal, SQLBind(organizationID))
+            .where(SQLColumn("organization_id", table: "a"), .equal, SQLBind(organizationID))
             .where(SQLColumn("catalog_key", table: "s"), .in, SQLBind.group(keys))
             .where(SQLColumn("lifecycle_state", table: "a"), .notIn, SQLBind.group(["retired", "disposed"]))
             .groupBy(SQLColumn("catalog_key", table: "s"))

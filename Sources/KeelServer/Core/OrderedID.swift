@@ -1,0 +1,38 @@
+import Fluent
+import SQLKit
+import Foundation
+
+/// UUIDs in the version 7 layout: the first 48 bits are the Unix time in milliseconds, the
+/// rest random. Rows written together get neighbouring keys, so a table with hundreds of
+/// inserts per request (software found by inventory) appends to its primary-key index
+/// instead of touching a random page per row.
+enum OrderedID {
+    static func make(at date: Date = Date()) -> UUID {
+        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 { bytes[index] = UInt8((milliseconds >> (40 - 8 * UInt64(index))) & 0xFF) }
+        var random = SystemRandomNumberGenerator()
+        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &random) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70   // version 7
+        bytes[8] = (bytes[8] & 0x3F) | 0x80   // RFC 4122 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}
+
+/// The software index by organisation made every inventory touch hundreds of scattered
+/// index pages; organisation-wide software queries now start from the organisation's
+/// assets instead (`assets_org_name`, then `asset_software_asset`).
+struct AssetSoftwareAppendOnly: AsyncMigration {
+    var name: String { "017_AssetSoftwareAppendOnly" }
+
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.drop(index: "asset_software_org_key").ifExists().run()
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "asset_software_org_key").on(AssetSoftware.schema).column("organization_id").column("catalog_key").run()
+    }
+}
