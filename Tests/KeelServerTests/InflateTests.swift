@@ -53,6 +53,13 @@ final class InflateTests: XCTestCase {
         XCTAssertEqual(stored.inventory, inventory, "rows from before compression")
         stored.document = "z1:not-base64!"
         XCTAssertNil(stored.inventory)
+        // FusionInventory documents are kept as the agent sent them and read again on demand.
+        let xml = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/Inventory/windows10-zh.xml"))
+        guard case .inventory(let agent, _) = try FusionInventoryReader.read([UInt8](xml)) else { return XCTFail("fixture") }
+        stored.document = AssetInventoryDocument.encode(agentXMLZlib: Inflate.compress([UInt8](xml)))
+        XCTAssertTrue(stored.document.hasPrefix("x1:"))
+        XCTAssertEqual(stored.inventory, agent)
     }
 }
 

@@ -9,14 +9,14 @@ import Foundation
 enum OrderedID {
     static func make(at date: Date = Date()) -> UUID {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8((milliseconds >> (40 - 8 * UInt64(index))) & 0xFF) }
-        var random = SystemRandomNumberGenerator()
-        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &random) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70   // version 7
-        bytes[8] = (bytes[8] & 0x3F) | 0x80   // RFC 4122 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        // The random part from one UUID() (one call to the system generator, not one per byte).
+        var id = UUID().uuid
+        withUnsafeMutableBytes(of: &id) { bytes in
+            for index in 0..<6 { bytes[index] = UInt8((milliseconds >> (40 - 8 * UInt64(index))) & 0xFF) }
+            bytes[6] = (bytes[6] & 0x0F) | 0x70   // version 7
+            bytes[8] = (bytes[8] & 0x3F) | 0x80   // RFC 4122 variant
+        }
+        return UUID(uuid: id)
     }
 }
 

@@ -62,8 +62,10 @@ final class AssetInventoryDocument: Model, @unchecked Sendable {
     static let schema = "asset_inventories"
 
     @ID(custom: "asset_id", generatedBy: .user) var id: UUID?
-    /// `z1:` and base64 of the zlib-compressed JSON (a 200 KB inventory is ~20 KB stored);
-    /// rows written before compression hold the plain JSON.
+    /// `x1:` and base64 of the agent's XML as it arrived, zlib-compressed (FusionInventory:
+    /// no re-encoding, ~17 KB for a 200 KB inventory); `z1:` and base64 of the zlib-compressed
+    /// JSON of the internal model (GLPI agent, merged partial inventories); plain JSON in
+    /// rows written before either.
     @Field(key: "document") var document: String
 
     init() {}
@@ -72,10 +74,19 @@ final class AssetInventoryDocument: Model, @unchecked Sendable {
         "z1:" + Data(Inflate.compress(Array(try JSONEncoder().encode(inventory)))).base64EncodedString()
     }
 
+    static func encode(agentXMLZlib bytes: [UInt8]) -> String {
+        "x1:" + Data(bytes).base64EncodedString()
+    }
+
     var inventory: Inventory? {
+        let packed = document.hasPrefix("z1:") || document.hasPrefix("x1:") ? Data(base64Encoded: String(document.dropFirst(3))) : nil
+        if document.hasPrefix("x1:") {
+            guard let packed, let xml = try? Inflate.decompress(Array(packed), format: .zlib, limit: InventoryIntake.maxDocument),
+                  case .inventory(let inventory, _)? = try? FusionInventoryReader.read(xml) else { return nil }
+            return inventory
+        }
         if document.hasPrefix("z1:") {
-            guard let packed = Data(base64Encoded: String(document.dropFirst(3))),
-                  let json = try? Inflate.decompress(Array(packed), format: .zlib, limit: 64 << 20) else { return nil }
+            guard let packed, let json = try? Inflate.decompress(Array(packed), format: .zlib, limit: 64 << 20) else { return nil }
             return try? JSONDecoder().decode(Inventory.self, from: Data(json))
         }
         return try? JSONDecoder().decode(Inventory.self, from: Data(document.utf8))

@@ -62,7 +62,9 @@ enum InventoryIntake {
             }
             return reply(FusionInventoryReply.prolog(frequencyHours: 24, send: true))
         case .inventory(let inventory, _):
-            try await store(inventory, organizationID: organizationID, req: req)
+            let compressed = InventoryBody.detect(raw) == .zlib
+            try await store(inventory, organizationID: organizationID, req: req,
+                            agentXMLZlib: { compressed ? raw : Inflate.compress(document) })
             return reply(FusionInventoryReply.inventoryAccepted)
         }
     }
@@ -91,7 +93,8 @@ enum InventoryIntake {
 
     /// Into the ledger, whichever agent sent it: the unchanged case first with the write gate
     /// held only for "last seen", else prepared outside the gate and applied inside it.
-    private static func store(_ inventory: Inventory, organizationID: UUID, req: Request) async throws {
+    private static func store(_ inventory: Inventory, organizationID: UUID, req: Request,
+                              agentXMLZlib: () -> [UInt8]? = { nil }) async throws {
         let store = InventoryStore(organizationID: organizationID)
         let now = Date()
         let address = req.remoteAddress?.ipAddress
@@ -100,7 +103,7 @@ enum InventoryIntake {
            try await req.application.write({ db in try await store.touch(assetID, inventory, fingerprint: fingerprint, on: db, now: now) }) {
             return
         }
-        let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint)
+        let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint, agentXMLZlib: agentXMLZlib())
         let outcome = try await req.application.write { db in
             let outcome = try await store.apply(prepared, on: db, now: now)
             try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)

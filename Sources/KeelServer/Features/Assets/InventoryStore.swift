@@ -36,7 +36,9 @@ struct InventoryStore {
         let key: String, name: String, version: String, publisher: String
     }
 
-    static func prepare(_ inventory: Inventory, fingerprint: String) throws -> Prepared {
+    /// `agentXMLZlib`: the agent's own document, zlib-compressed, kept instead of encoding
+    /// the model again (nil for JSON agents and merged partial inventories).
+    static func prepare(_ inventory: Inventory, fingerprint: String, agentXMLZlib: [UInt8]? = nil) throws -> Prepared {
         var seen = Set<String>()
         var rows: [SoftwareRow] = []
         rows.reserveCapacity(inventory.software.count)
@@ -48,7 +50,7 @@ struct InventoryStore {
                                     version: String(version.prefix(100)), publisher: String((item.publisher ?? "").prefix(200))))
         }
         return Prepared(inventory: inventory, fingerprint: fingerprint,
-                        document: try AssetInventoryDocument.encode(inventory),
+                        document: try agentXMLZlib.map(AssetInventoryDocument.encode(agentXMLZlib:)) ?? AssetInventoryDocument.encode(inventory),
                         software: rows, volumes: volumes(inventory))
     }
 
