@@ -123,3 +123,27 @@ def test_the_ledger_pages_show_the_agents_device(keel_server, browser):
     rows = browser.find_elements(By.CSS_SELECTOR, "#software tr")
     assert len(rows) > 50, len(rows)
     assert browser.find_elements(By.CSS_SELECTOR, "#disks dt"), "disks listed"
+
+
+def test_the_real_agent_answers_the_basic_challenge(keel_server):
+    headers = {"Authorization": f"Bearer {token(keel_server)}"}
+    organization, key = organization_and_key(keel_server, headers)
+    url = keel_server.url(f"/inventory/{key}")
+    if not assets(keel_server, headers, organization):
+        assert run_agent(url).returncode == 0
+    before = assets(keel_server, headers, organization)
+    r = requests.post(keel_server.url(f"/api/v1/organizations/{organization}/inventory-auth"), headers=headers, timeout=TIMEOUT)
+    assert r.status_code == 201, r.text
+    credentials = r.json()
+    try:
+        refused = run_agent(url, "--force")
+        output = refused.stdout + refused.stderr
+        assert "401" in output or "Unauthorized" in output or "authentication" in output.lower(), output[-2000:]
+        assert assets(keel_server, headers, organization) == before, "no inventory without the password"
+        accepted = run_agent(url, "--force", f"--user={credentials['user']}", f"--password={credentials['password']}")
+        assert accepted.returncode == 0, f"agent failed:\n{accepted.stdout}\n{accepted.stderr}"
+        after = assets(keel_server, headers, organization)
+        assert len(after) == len(before)
+        assert after[0]["lastInventoryAt"] > before[0]["lastInventoryAt"], "the agent's answer to the challenge was taken"
+    finally:
+        requests.delete(keel_server.url(f"/api/v1/organizations/{organization}/inventory-auth"), headers=headers, timeout=TIMEOUT)

@@ -187,3 +187,60 @@ final class InventoryIntakeTests: KeelTestCase {
         XCTAssertEqual(errorCode(body), "asset_view_invalid")
     }
 }
+
+extension InventoryIntakeTests {
+    func testAnOrganisationCanAlsoRequireTheAgentsPassword() async throws {
+        let key = try await issueKey(bloom)
+        let admin = try await token("admin@keel.test")
+        var (status, body) = try await call(.POST, "/api/v1/organizations/\(bloom.uuidString)/inventory-auth", token: admin)
+        XCTAssertEqual(status, .created, body)
+        let user = try XCTUnwrap(object(body)["user"] as? String)
+        let password = try XCTUnwrap(object(body)["password"] as? String)
+        // Without credentials: 401 with a Basic challenge, in the caller's language, nothing stored.
+        var challenge: String?
+        try await app.test(.POST, "/inventory/\(key)", beforeRequest: { req in
+            req.headers.contentType = .xml
+            req.headers.replaceOrAdd(name: .acceptLanguage, value: "zh-CN")
+            req.body = ByteBuffer(bytes: try fixture("linux-debian12-agent26.xml"))
+        }, afterResponse: { res async in
+            status = res.status
+            challenge = res.headers.first(name: .wwwAuthenticate)
+            body = res.body.string
+        })
+        XCTAssertEqual(status, .unauthorized)
+        XCTAssertEqual(challenge, "Basic realm=\"Keel inventory\"")
+        XCTAssertTrue(body.contains("--user"), body)
+        for credentials in [(user, "wrong"), ("someone", password)] {
+            try await app.test(.POST, "/inventory/\(key)", beforeRequest: { req in
+                req.headers.contentType = .xml
+                req.headers.basicAuthorization = BasicAuthorization(username: credentials.0, password: credentials.1)
+                req.body = ByteBuffer(bytes: try fixture("linux-debian12-agent26.xml"))
+            }, afterResponse: { res async in status = res.status })
+            XCTAssertEqual(status, .unauthorized)
+        }
+        var count = try await assets(bloom).count
+        XCTAssertEqual(count, 0)
+        try await app.test(.POST, "/inventory/\(key)", beforeRequest: { req in
+            req.headers.contentType = .xml
+            req.headers.basicAuthorization = BasicAuthorization(username: user, password: password)
+            req.body = ByteBuffer(bytes: try fixture("linux-debian12-agent26.xml"))
+        }, afterResponse: { res async in status = res.status })
+        XCTAssertEqual(status, .ok)
+        count = try await assets(bloom).count
+        XCTAssertEqual(count, 1)
+        // The stored password is a hash and a sealed copy, never the text.
+        let record = try await InventoryEnrolment.query(on: app.db).filter(\.$organization.$id == bloom).first()
+        XCTAssertNotEqual(record?.basicPasswordHash, password)
+        XCTAssertFalse(record?.basicPasswordSealed?.contains(password) ?? true)
+        // Turned off again: the key alone is enough; both changes audited.
+        (status, _) = try await call(.DELETE, "/api/v1/organizations/\(bloom.uuidString)/inventory-auth", token: admin)
+        XCTAssertEqual(status, .noContent)
+        let plain = try await post(key, try fixture("linux-debian12-agent26.xml"), contentType: "application/xml").0
+        XCTAssertEqual(plain, .ok)
+        let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["inventory_auth.enable", "inventory_auth.disable"]).count()
+        XCTAssertEqual(audited, 2)
+        let employee = try await token("shop@bloom.example")
+        (status, _) = try await call(.POST, "/api/v1/organizations/\(bloom.uuidString)/inventory-auth", token: employee)
+        XCTAssertEqual(status, .forbidden)
+    }
+}

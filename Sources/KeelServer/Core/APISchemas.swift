@@ -90,6 +90,7 @@ enum APISchemas {
                                   "user": ["$ref": "#/components/schemas/PriorityRow"]], required: ["organization", "department", "user"]),
         "PriorityMatrixOut": object(["source": ["type": "string", "enum": ["install", "builtin"]],
                                      "matrix": ["$ref": "#/components/schemas/PriorityMatrix"]]),
+        "InventoryAuth": object(["organizationId": string, "user": string, "password": string]),
         "EnrolmentKeyOut": object(["organizationId": string, "inventoryEnrolmentKey": string]),
         "Asset": object(["id": string, "organizationId": string, "siteId": nullableString, "ownerId": nullableString,
                          "kind": string, "subkind": string, "tag": nullableString, "name": string, "manufacturer": nullableString,

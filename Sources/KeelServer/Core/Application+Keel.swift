@@ -34,6 +34,7 @@ extension Application {
         migrations.add(CreateMonitorChecks())
         migrations.add(CreateAssetLedger())
         migrations.add(AssetSoftwareAppendOnly())
+        migrations.add(InventoryBasicAuth())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -68,6 +69,7 @@ extension Application {
         LicenceAPI.register(api)
         PurchaseAdviceAPI.register(api)
         AssetImporter.register(api)
+        InventoryAuth.register(api)
         EnrolmentKeys.register(api)
         MailQuarantine.register(api)
         MailQuarantine.registerOutbox(api)

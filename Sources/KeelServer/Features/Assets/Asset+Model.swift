@@ -143,6 +143,10 @@ final class InventoryEnrolment: Model, @unchecked Sendable {
     @Parent(key: "organization_id") var organization: Organization
     @Field(key: "key_hash") var keyHash: String
     @Field(key: "key_sealed") var keySealed: String
+    /// Optional HTTP Basic credentials the agent must also send (see `InventoryAuth`).
+    @OptionalField(key: "basic_user") var basicUser: String?
+    @OptionalField(key: "basic_password_hash") var basicPasswordHash: String?
+    @OptionalField(key: "basic_password_sealed") var basicPasswordSealed: String?
     @Timestamp(key: "created_at", on: .none) var createdAt: Date?
 
     init() {}

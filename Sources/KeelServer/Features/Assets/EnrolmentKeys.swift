@@ -31,10 +31,10 @@ enum EnrolmentKeys {
         }
     }
 
-    /// The organisation a key belongs to, or nil.
-    static func organization(for key: String, on db: any Database) async throws -> UUID? {
+    /// The enrolment (organisation, optional Basic credentials) a key belongs to, or nil.
+    static func enrolment(for key: String, on db: any Database) async throws -> InventoryEnrolment? {
         guard !key.isEmpty, key.count <= 200 else { return nil }
-        return try await InventoryEnrolment.query(on: db).filter(\.$keyHash == Secrets.sha256Hex(key)).first()?.$organization.id
+        return try await InventoryEnrolment.query(on: db).filter(\.$keyHash == Secrets.sha256Hex(key)).first()
     }
 
     /// The readable key, for the people who may see it (provider admins and the organisation's admins).

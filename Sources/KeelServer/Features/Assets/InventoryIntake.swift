@@ -27,9 +27,19 @@ enum InventoryIntake {
         let raw = req.body.data.map { Array($0.readableBytesView) } ?? []
         // The GLPI agent speaks JSON and expects JSON answers, refusals included.
         let wantsJSON = req.headers.first(name: "GLPI-Agent-ID") != nil || req.headers.contentType?.subType == "json"
-        guard let organizationID = try await EnrolmentKeys.organization(for: key, on: req.db) else {
+        guard let enrolment = try await EnrolmentKeys.enrolment(for: key, on: req.db) else {
             req.logger.warning("inventory refused: unknown enrolment key", metadata: ["address": "\(req.remoteAddress?.description ?? "-")"])
             return refuse(req, .forbidden, "inventory_key_unknown", json: wantsJSON)
+        }
+        let organizationID = enrolment.$organization.id
+        guard InventoryAuth.allows(req, enrolment) else {
+            // The agent answers the challenge with --user/--password.
+            if req.headers.basicAuthorization != nil {
+                req.logger.warning("inventory refused: wrong agent credentials", metadata: ["organization": "\(organizationID)"])
+            }
+            let response = refuse(req, .unauthorized, "inventory_auth_required", json: wantsJSON)
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Basic realm=\"\(InventoryAuth.realm)\"")
+            return response
         }
         guard !raw.isEmpty else { return refuse(req, .badRequest, "inventory_body_empty", json: wantsJSON) }
         let document: [UInt8]

@@ -16,7 +16,7 @@ enum OrganizationController {
         let id: String; let name: String; let language: String; let timezone: String; let domains: String
         let headcount: String; let created: String; let sites: [SiteRow]; let canEdit: Bool; let people: Int
         /// The agent command with the enrolment key, for those who may see the key.
-        let agentCommand: String?; let canIssueKey: Bool
+        let agentCommand: String?; let canIssueKey: Bool; let agentPassword: Bool
     }
 
     static func register(_ routes: any RoutesBuilder) {
@@ -50,6 +50,8 @@ enum OrganizationController {
             let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
             let sites = try await req.tenant.sites(of: organization.id!).sort(\.$name).all()
             let people = try await peopleCounts(req, [organization.id!])[organization.id!] ?? 0
+            let options = InventoryAuth.mayManage(context)
+                ? try await InventoryAuth.agentOptions(for: organization.requireID(), box: req.application.secretBox, on: req.db) : ""
             let data = ShowData(id: organization.id!.uuidString, name: organization.name,
                                 language: req.t("language.\(organization.defaultLanguage)"), timezone: organization.timezone,
                                 domains: organization.domains.joined(separator: ", "),
@@ -58,9 +60,10 @@ enum OrganizationController {
                                 canEdit: context.isProviderAdmin, people: people,
                                 agentCommand: try await EnrolmentKeys.shown(for: organization.requireID(), context: context,
                                                                             box: req.application.secretBox, on: req.db).map {
-                                    "fusioninventory-agent --server \(req.application.keel.publicBaseURL)/inventory/\($0) --tasks=inventory"
+                                    "fusioninventory-agent --server \(req.application.keel.publicBaseURL)/inventory/\($0) --tasks=inventory" + options
                                 },
-                                canIssueKey: context.isProviderAdmin || (context.role == .clientAdmin && !context.isIntegration))
+                                canIssueKey: context.isProviderAdmin || (context.role == .clientAdmin && !context.isIntegration),
+                                agentPassword: !options.isEmpty)
             return try await req.renderPage("organizations/show", data: data)
         }
         routes.post("organizations", ":organizationID", "inventory-key") { req async throws -> Response in
@@ -69,6 +72,19 @@ enum OrganizationController {
             guard context.isProviderAdmin || context.role == .clientAdmin else { throw KeelError.forbidden }
             let organizationID = try organization.requireID()
             _ = try await EnrolmentKeys.reissue(for: organizationID, actor: context.actor, app: req.application)
+            return req.redirect(to: "/organizations/\(organizationID.uuidString)?notice=saved#inventory", redirectType: .normal)
+        }
+        routes.post("organizations", ":organizationID", "inventory-auth") { req async throws -> Response in
+            let context = try req.requireWebContext()
+            struct Form: Content { var require: String? }
+            let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
+            guard InventoryAuth.mayManage(context) else { throw KeelError.forbidden }
+            let organizationID = try organization.requireID()
+            if try req.content.decode(Form.self).require == "1" {
+                _ = try await InventoryAuth.enable(for: organizationID, actor: context.actor, app: req.application)
+            } else {
+                try await InventoryAuth.disable(for: organizationID, actor: context.actor, app: req.application)
+            }
             return req.redirect(to: "/organizations/\(organizationID.uuidString)?notice=saved#inventory", redirectType: .normal)
         }
         routes.get("organizations", ":organizationID", "edit") { req async throws -> Response in
