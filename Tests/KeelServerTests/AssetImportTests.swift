@@ -31,11 +31,7 @@ final class AssetImportTests: KeelTestCase {
 
     func testAChineseSpreadsheetIsPreviewedRefusedWhileWrongAndThenImportedWhole() async throws {
         let admin = try await token("admin@keel.test")
-        let existing = Asset()
-        existing.$organization.id = huaxin
-        existing.kind = "computer"; existing.subkind = "laptop"; existing.name = "HX-OLD"; existing.serial = "PF2ABCD1"
-        existing.lifecycleState = "in_use"; existing.notes = ""; existing.macs = ""
-        try await existing.create(on: app.db)
+        try await makeAsset(huaxin, name: "HX-OLD", subkind: "laptop", serial: "PF2ABCD1")
         let broken = try gb18030("""
             固定资产清单,,,,,,
             资产编号,设备名称,类型,序列号,购买日期,采购价格,使用人,状态

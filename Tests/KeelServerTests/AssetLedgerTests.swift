@@ -146,11 +146,7 @@ final class AssetLedgerTests: KeelTestCase {
         // Three computers of Green have Office installed (one retired, not counted): 2 seats, 2 in use → compliant; a third → short.
         let key = stored!.catalogKey
         for (index, state) in ["in_use", "in_use", "retired", "in_use"].enumerated() {
-            let asset = Asset()
-            asset.$organization.id = green
-            asset.kind = "computer"; asset.subkind = "desktop"; asset.name = "GL-PC-\(index)"; asset.lifecycleState = state
-            asset.notes = ""; asset.macs = ""
-            try await asset.create(on: app.db)
+            let asset = try await makeAsset(green, name: "GL-PC-\(index)", subkind: "desktop", state: state)
             let software = AssetSoftware()
             software.$asset.id = try asset.requireID()
             software.organizationID = green
@@ -218,12 +214,7 @@ extension AssetLedgerTests {
     func testSoftwareCatalogueGroupsVersionsAndRespectsScope() async throws {
         let owners = [user("j.patel@greenlaw.example"), user("s.okafor@greenlaw.example")]
         for (index, version) in ["7.0.0.1", "7.1.0.3"].enumerated() {
-            let asset = Asset()
-            asset.$organization.id = green
-            asset.$owner.id = owners[index]
-            asset.kind = "computer"; asset.subkind = "laptop"; asset.name = "GL-\(index)"; asset.lifecycleState = "in_use"
-            asset.notes = ""; asset.macs = ""
-            try await asset.create(on: app.db)
+            let asset = try await makeAsset(green, name: "GL-\(index)", subkind: "laptop", owner: owners[index])
             let software = AssetSoftware()
             software.$asset.id = try asset.requireID()
             software.organizationID = green

@@ -71,16 +71,7 @@ final class BadInputTests: KeelTestCase {
     }
 
     private func bloomAssetID() async throws -> String {
-        let asset = Asset()
-        asset.$organization.id = bloom
-        asset.kind = "printer"
-        asset.subkind = ""
-        asset.name = "Till printer"
-        asset.lifecycleState = "in_use"
-        asset.notes = ""
-        asset.macs = ""
-        try await asset.create(on: app.db)
-        return try asset.requireID().uuidString
+        try await makeAsset(bloom, name: "Till printer", kind: "printer").requireID().uuidString
     }
 
     private func bloomLicenceID(_ admin: String) async throws -> String {

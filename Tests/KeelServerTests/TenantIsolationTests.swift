@@ -103,17 +103,9 @@ final class TenantIsolationTests: KeelTestCase {
 
     /// A computer of the foreign organisation, owned by one of its people.
     private func foreignAssetID(in organization: UUID) async throws -> String {
-        let asset = Asset()
-        asset.$organization.id = organization
-        asset.$owner.id = organization == huaxin ? user("wang.fang@huaxin-design.example") : user("j.patel@greenlaw.example")
-        asset.kind = "computer"
-        asset.subkind = "laptop"
-        asset.name = "FOREIGN-LAPTOP"
-        asset.serial = "FOREIGN-SERIAL"
-        asset.lifecycleState = "in_use"
-        asset.notes = ""
-        asset.macs = ""
-        try await asset.create(on: app.db)
+        let asset = try await makeAsset(organization, name: "FOREIGN-LAPTOP", subkind: "laptop",
+                                        owner: organization == huaxin ? user("wang.fang@huaxin-design.example") : user("j.patel@greenlaw.example"),
+                                        serial: "FOREIGN-SERIAL")
         return try asset.requireID().uuidString
     }
 

@@ -124,6 +124,24 @@ class KeelTestCase: XCTestCase {
         try await M.query(on: app.db).count()
     }
 
+    /// An asset written straight to the database (as the agent or an import would leave it).
+    @discardableResult
+    func makeAsset(_ organization: UUID, name: String, kind: String = "computer", subkind: String = "", owner: UUID? = nil,
+                   serial: String? = nil, state: String = "in_use") async throws -> Asset {
+        let asset = Asset()
+        asset.$organization.id = organization
+        asset.$owner.id = owner
+        asset.kind = kind
+        asset.subkind = subkind
+        asset.name = name
+        asset.serial = serial
+        asset.lifecycleState = state
+        asset.notes = ""
+        asset.macs = ""
+        try await asset.create(on: app.db)
+        return asset
+    }
+
     var green: UUID { DemoData.id("org:green") }
     var huaxin: UUID { DemoData.id("org:huaxin") }
     var bloom: UUID { DemoData.id("org:bloom") }

@@ -158,27 +158,16 @@ struct AssetLedger {
             changes.record("name", before: asset.name, after: name)
             asset.name = name
         }
-        try text(input.tag, "tag", \.tag, asset, &changes)
-        try text(input.manufacturer, "manufacturer", \.manufacturer, asset, &changes)
-        try text(input.model, "model", \.model, asset, &changes)
-        try text(input.serial, "serial", \.serial, asset, &changes)
-        try text(input.supplier, "supplier", \.supplier, asset, &changes)
-        try day(input.purchaseDate, "purchaseDate", \.purchaseDate, asset, &changes)
-        try day(input.warrantyEnd, "warrantyEnd", \.warrantyEnd, asset, &changes)
-        try day(input.endOfSupport ?? input.endOfLife, "endOfSupport", \.endOfSupport, asset, &changes)
-        if let cost = input.purchaseCostCents {
-            guard (0...1_000_000_000_00).contains(cost) else { throw KeelError.validation("purchaseCostCents", "asset_cost_invalid") }
-            changes.record("purchaseCostCents", before: asset.purchaseCostCents.map(String.init), after: String(cost))
-            asset.purchaseCostCents = cost
-        }
-        if let raw = input.currency {
-            let code = raw.uppercased()
-            guard code.isEmpty || (code.count == 3 && code.allSatisfy { $0 >= "A" && $0 <= "Z" }) else {
-                throw KeelError.validation("currency", "asset_currency_invalid")
-            }
-            changes.record("currency", before: asset.currency, after: code)
-            asset.currency = code.isEmpty ? nil : code
-        }
+        try LedgerFields.text(input.tag, "tag", on: asset, \.tag, &changes)
+        try LedgerFields.text(input.manufacturer, "manufacturer", on: asset, \.manufacturer, &changes)
+        try LedgerFields.text(input.model, "model", on: asset, \.model, &changes)
+        try LedgerFields.text(input.serial, "serial", on: asset, \.serial, &changes)
+        try LedgerFields.text(input.supplier, "supplier", on: asset, \.supplier, &changes)
+        try LedgerFields.day(input.purchaseDate, "purchaseDate", on: asset, \.purchaseDate, &changes)
+        try LedgerFields.day(input.warrantyEnd, "warrantyEnd", on: asset, \.warrantyEnd, &changes)
+        try LedgerFields.day(input.endOfSupport ?? input.endOfLife, "endOfSupport", on: asset, \.endOfSupport, &changes)
+        try LedgerFields.money(cents: input.purchaseCostCents, currency: input.currency, on: asset, \.purchaseCostCents, \.currency,
+                               centsField: "purchaseCostCents", &changes)
         if let raw = input.notes {
             guard raw.count <= 10_000 else { throw KeelError.validation("notes", "text_too_long", values: ["max": "10000"]) }
             changes.record("notes", before: asset.notes, after: raw)
@@ -213,21 +202,44 @@ struct AssetLedger {
         }
     }
 
-    private func text(_ raw: String?, _ field: String, _ key: ReferenceWritableKeyPath<Asset, String?>, _ asset: Asset,
-                      _ changes: inout ChangeSet) throws {
+}
+
+/// Optional fields shared by assets and licences, each checked the same way: an empty
+/// string clears the field, and every change is recorded for the audit.
+enum LedgerFields {
+    static func text<M>(_ raw: String?, _ field: String, on model: M, _ key: ReferenceWritableKeyPath<M, String?>,
+                        _ changes: inout ChangeSet) throws {
         guard let raw else { return }
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard value.isEmpty || FieldRules.cleanText(value, maximum: 200) != nil else { throw KeelError.validation(field, "asset_text_invalid") }
-        changes.record(field, before: asset[keyPath: key], after: value.isEmpty ? nil : value)
-        asset[keyPath: key] = value.isEmpty ? nil : value
+        changes.record(field, before: model[keyPath: key], after: value.isEmpty ? nil : value)
+        model[keyPath: key] = value.isEmpty ? nil : value
     }
 
-    private func day(_ raw: String?, _ field: String, _ key: ReferenceWritableKeyPath<Asset, String?>, _ asset: Asset,
-                     _ changes: inout ChangeSet) throws {
+    static func day<M>(_ raw: String?, _ field: String, on model: M, _ key: ReferenceWritableKeyPath<M, String?>,
+                       _ changes: inout ChangeSet) throws {
         guard let raw else { return }
         guard raw.isEmpty || AssetDates.day(raw) != nil else { throw KeelError.validation(field, "date_invalid") }
-        changes.record(field, before: asset[keyPath: key], after: raw.isEmpty ? nil : raw)
-        asset[keyPath: key] = raw.isEmpty ? nil : raw
+        changes.record(field, before: model[keyPath: key], after: raw.isEmpty ? nil : raw)
+        model[keyPath: key] = raw.isEmpty ? nil : raw
+    }
+
+    /// An amount in cents (0 to 10 billion) and an ISO 4217 code, stored upper case.
+    static func money<M>(cents: Int?, currency: String?, on model: M, _ centsKey: ReferenceWritableKeyPath<M, Int?>,
+                         _ currencyKey: ReferenceWritableKeyPath<M, String?>, centsField: String, _ changes: inout ChangeSet) throws {
+        if let cents {
+            guard (0...1_000_000_000_00).contains(cents) else { throw KeelError.validation(centsField, "asset_cost_invalid") }
+            changes.record(centsField, before: model[keyPath: centsKey].map(String.init), after: String(cents))
+            model[keyPath: centsKey] = cents
+        }
+        if let raw = currency {
+            let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+            guard code.isEmpty || (code.count == 3 && code.allSatisfy { $0 >= "A" && $0 <= "Z" }) else {
+                throw KeelError.validation("currency", "asset_currency_invalid")
+            }
+            changes.record("currency", before: model[keyPath: currencyKey], after: code.isEmpty ? nil : code)
+            model[keyPath: currencyKey] = code.isEmpty ? nil : code
+        }
     }
 }
 

@@ -151,30 +151,10 @@ enum LicenceAPI {
             changes.record("key", before: licence.keySealed == nil ? nil : "•••", after: raw.isEmpty ? nil : "•••(new)")
             licence.keySealed = raw.isEmpty ? nil : try box.seal(raw)
         }
-        if let raw = input.expiresOn {
-            guard raw.isEmpty || AssetDates.day(raw) != nil else { throw KeelError.validation("expiresOn", "date_invalid") }
-            changes.record("expiresOn", before: licence.expiresOn, after: raw.isEmpty ? nil : raw)
-            licence.expiresOn = raw.isEmpty ? nil : raw
-        }
-        if let cost = input.costCents {
-            guard (0...1_000_000_000_00).contains(cost) else { throw KeelError.validation("costCents", "asset_cost_invalid") }
-            changes.record("costCents", before: licence.costCents.map(String.init), after: String(cost))
-            licence.costCents = cost
-        }
-        if let raw = input.currency {
-            let code = raw.uppercased()
-            guard code.isEmpty || (code.count == 3 && code.allSatisfy { $0 >= "A" && $0 <= "Z" }) else {
-                throw KeelError.validation("currency", "asset_currency_invalid")
-            }
-            changes.record("currency", before: licence.currency, after: code.isEmpty ? nil : code)
-            licence.currency = code.isEmpty ? nil : code
-        }
-        if let raw = input.supplier {
-            let value = raw.trimmingCharacters(in: .whitespaces)
-            guard value.count <= 200 else { throw KeelError.validation("supplier", "asset_text_invalid") }
-            changes.record("supplier", before: licence.supplier, after: value.isEmpty ? nil : value)
-            licence.supplier = value.isEmpty ? nil : value
-        }
+        try LedgerFields.day(input.expiresOn, "expiresOn", on: licence, \.expiresOn, &changes)
+        try LedgerFields.money(cents: input.costCents, currency: input.currency, on: licence, \.costCents, \.currency,
+                               centsField: "costCents", &changes)
+        try LedgerFields.text(input.supplier, "supplier", on: licence, \.supplier, &changes)
         if let raw = input.notes {
             guard raw.count <= 10_000 else { throw KeelError.validation("notes", "text_too_long", values: ["max": "10000"]) }
             changes.record("notes", before: licence.$notes.value, after: raw)
