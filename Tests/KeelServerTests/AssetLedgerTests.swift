@@ -239,3 +239,18 @@ extension AssetLedgerTests {
         XCTAssertEqual(status, .notFound)
     }
 }
+
+extension AssetLedgerTests {
+    func testTheLedgerFiltersByTypeAndState() async throws {
+        try await makeAsset(green, name: "GL-PRN", kind: "printer", state: "in_repair")
+        try await makeAsset(green, name: "GL-LT", subkind: "laptop")
+        let admin = try await token("admin@keel.test")
+        var (status, body) = try await call(.GET, "/api/v1/assets?organizationId=\(green.uuidString)&kind=printer&state=in_repair", token: admin)
+        XCTAssertEqual(status, .ok, body)
+        XCTAssertEqual((object(body)["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["GL-PRN"])
+        (status, body) = try await call(.GET, "/api/v1/assets?state=lost", token: admin)
+        XCTAssertEqual(errorCode(body), "asset_state_invalid")
+        (status, body) = try await call(.GET, "/api/v1/assets?kind=toaster", token: admin)
+        XCTAssertEqual(status, .badRequest)
+    }
+}

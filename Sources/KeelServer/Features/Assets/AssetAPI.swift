@@ -101,7 +101,7 @@ struct AssetChangeOut: Content {
 /// with its disks and antivirus, its software and its history. Scope comes from `TenantData`.
 enum AssetAPI {
     static func register(_ api: API) {
-        api.on(.GET, "assets", "The asset ledger (q: name, serial, tag or owner; organizationId; view: warranty_ending, end_of_support, old [years], not_seen [days], disk_full)",
+        api.on(.GET, "assets", "The asset ledger (q: name, serial, tag or owner; organizationId; kind; state; view: warranty_ending, end_of_support, old [years], not_seen [days], disk_full)",
                tag: "assets", response: "AssetList") { req in
             let tenant = try req.tenant
             let filter = try AssetFilter(req)

@@ -8,10 +8,11 @@ import Vapor
 enum AssetController {
     struct Row: Encodable {
         let id: String; let name: String; let organization: String; let kind: String; let model: String; let serial: String
-        let os: String; let lastSeen: String; let flagged: Bool
+        let os: String; let lastSeen: String; let flagged: Bool; let state: String
     }
     struct ListData: Encodable {
         let rows: [Row]; let q: String; let views: [SelectOption]; let organizations: [SelectOption]; let query: String; let next: String?
+        let kinds: [SelectOption]; let states: [SelectOption]
     }
     struct Fact: Encodable { let label: String; let value: String }
     struct ShowData: Encodable {
@@ -37,13 +38,16 @@ enum AssetController {
                 rows: items.map { asset in
                     Row(id: asset.id!.uuidString, name: asset.name, organization: names[asset.$organization.id] ?? "", kind: kind(asset, req),
                         model: [asset.manufacturer, asset.model].compactMap { $0 }.joined(separator: " "), serial: asset.serial ?? "",
-                        os: asset.osName ?? "", lastSeen: req.display(asset.lastInventoryAt), flagged: asset.conflictOrganizationID != nil)
+                        os: asset.osName ?? "", lastSeen: req.display(asset.lastInventoryAt), flagged: asset.conflictOrganizationID != nil,
+                        state: req.t("asset.state.\(asset.lifecycleState)"))
                 },
                 q: filter.q ?? "",
                 views: AssetFilter.View.allCases.map { SelectOption(value: $0.rawValue, label: req.t("asset.view.\($0.rawValue)"), selected: $0 == filter.view) },
                 organizations: organizations.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.organizationID) },
                 query: TicketController.filterQuery(req),
-                next: next.map { TicketController.nextQuery(req, cursor: $0) })
+                next: next.map { TicketController.nextQuery(req, cursor: $0) },
+                kinds: AssetKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("asset.kind.\($0.rawValue)"), selected: $0 == filter.kind) },
+                states: AssetLifecycleState.allCases.map { SelectOption(value: $0.rawValue, label: req.t("asset.state.\($0.rawValue)"), selected: $0 == filter.state) })
             return try await req.renderPage("assets/index", data: data)
         }
         routes.get("assets.csv") { req async throws -> Response in

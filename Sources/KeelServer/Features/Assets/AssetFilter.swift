@@ -23,6 +23,8 @@ struct AssetFilter {
     var q: String?
     var organizationID: UUID?
     var view: View?
+    var kind: AssetKind?
+    var state: AssetLifecycleState?
     var years = 5
     var days = 30
 
@@ -37,6 +39,14 @@ struct AssetFilter {
         if let raw = request.query[String.self, at: "view"], !raw.isEmpty {
             guard let view = View(rawValue: raw) else { throw KeelError(.badRequest, "asset_view_invalid", field: "view") }
             self.view = view
+        }
+        if let raw = request.query[String.self, at: "kind"], !raw.isEmpty {
+            guard let kind = AssetKind(rawValue: raw) else { throw KeelError(.badRequest, "asset_kind_invalid", field: "kind") }
+            self.kind = kind
+        }
+        if let raw = request.query[String.self, at: "state"], !raw.isEmpty {
+            guard let state = AssetLifecycleState(rawValue: raw) else { throw KeelError(.badRequest, "asset_state_invalid", field: "state") }
+            self.state = state
         }
         if let raw = request.query[String.self, at: "years"], !raw.isEmpty {
             guard let value = Int(raw), (1...50).contains(value) else { throw KeelError(.badRequest, "bad_request", field: "years") }
@@ -71,6 +81,8 @@ struct AssetFilter {
                 if !owners.isEmpty { group.filter(\.$owner.$id ~~ owners) }
             }
         }
+        if let kind { query.filter(\.$kind == kind.rawValue) }
+        if let state { query.filter(\.$lifecycleState == state.rawValue) }
         let today = Self.day(now)
         switch view {
         case .warrantyEnding?:
