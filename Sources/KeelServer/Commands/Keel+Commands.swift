@@ -21,6 +21,7 @@ extension Application {
         lifecycle.use(MailWorkerLifecycle())
         lifecycle.use(OutboxLifecycle())
         lifecycle.use(HeartbeatTicker())
+        lifecycle.use(CheckRunnerLifecycle())
         if let port = config.smtpPort {
             lifecycle.use(SMTPListener(address: config.smtpAddress ?? "127.0.0.1", port: port))
         }

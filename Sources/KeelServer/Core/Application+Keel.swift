@@ -17,6 +17,8 @@ extension Application {
         try configureDatabase(config)
         try loadSecretBox(config)
         installMailWorker()
+        // The probes' HTTP clients are made on first use and closed with the application.
+        lifecycle.use(ProbeClients())
         migrations.add(CreateIdentity())
         migrations.add(CreateAudit())
         migrations.add(CreateTickets())
@@ -35,6 +37,7 @@ extension Application {
         migrations.add(CreateAssetLedger())
         migrations.add(AssetSoftwareAppendOnly())
         migrations.add(InventoryBasicAuth())
+        migrations.add(CreateActiveChecks())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

@@ -14,6 +14,21 @@ struct CheckInput: Content {
     var impact: String?
     var urgency: String?
     var autoResolve: Bool?
+    /// Active checks (http, tcp, tls): what to probe and how.
+    var target: String?
+    var intervalSeconds: Int?
+    var timeoutSeconds: Int?
+    /// Failed probes tolerated before the check is down (0: down at the first failure).
+    var retries: Int?
+    var method: String?
+    /// `200`, or a range `200-299` (default 200–399).
+    var expectedStatus: String?
+    var keyword: String?
+    var keywordAbsent: Bool?
+    var maxLatencyMs: Int?
+    var followRedirects: Bool?
+    var headers: [String: String]?
+    var tlsWarnDays: Int?
 }
 
 struct CheckOut: Content {
@@ -30,14 +45,17 @@ struct CheckOut: Content {
     let urgency: String
     let autoResolve: Bool
     let lastPingAt: Date?
+    let target: String?
+    let intervalSeconds: Int?
+    let lastLatencyMs: Double?
     let incidentTicketId: UUID?
     /// Push checks: the secret URL, and commands to paste into cron or a scheduled task.
     let pingUrl: String?
     let curlCommands: [String]
 }
 
-/// `/api/v1/checks` (API.md). Push checks (heartbeats) this session; the other types of the
-/// monitoring issue are refused with a clear error until their runner exists.
+/// `/api/v1/checks` (API.md): push checks (heartbeats) and active checks (http, tcp, tls) run
+/// by `CheckRunner`; dns and ping are refused with a clear error until their probes exist.
 enum CheckAPI {
     static func out(_ check: MonitorCheck, app: Application, showKey: Bool) throws -> CheckOut {
         let schedule = try? JSONDecoder().decode(HeartbeatSchedule.self, from: Data(check.schedule.utf8))
@@ -47,10 +65,12 @@ enum CheckAPI {
         case .cron(let expression, let timeZone, _): cron = expression.source; zone = timeZone
         case nil: break
         }
-        let url = showKey ? "\(app.keel.publicBaseURL)/ping/\(try app.secretBox.open(check.pingSealed))" : nil
+        let url = showKey && check.type == "push" ? "\(app.keel.publicBaseURL)/ping/\(try app.secretBox.open(check.pingSealed))" : nil
         return CheckOut(id: check.id!, organizationId: check.organizationID, name: check.name, type: check.type, status: check.status,
                         periodSeconds: period, graceSeconds: schedule?.graceSeconds ?? 0, cron: cron, timezone: zone,
                         impact: check.impact, urgency: check.urgency, autoResolve: check.autoResolve, lastPingAt: check.lastPingAt,
+                        target: check.target, intervalSeconds: CheckRunner.decodeConfig(check)?.policy.intervalSeconds,
+                        lastLatencyMs: check.lastLatencyMs,
                         incidentTicketId: check.incidentTicketID, pingUrl: url,
                         curlCommands: url.map { [
                             "curl -fsS -m 10 --retry 3 \($0)",
@@ -92,7 +112,19 @@ enum CheckAPI {
             let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
             guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
             guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
-            guard (input.type ?? "push") == "push" else { throw KeelError.validation("type", "check_type_unsupported") }
+            let type = input.type ?? "push"
+            if type != "push" {
+                let check = try ActiveChecks.make(input, type: type, organizationID: organization.requireID(), name: name, context: context,
+                                                  box: req.application.secretBox)
+                let changes = ChangeSet.creating(["name": name, "type": type, "target": check.target])
+                let actor = context.actor
+                try await req.application.write { db in
+                    try await check.create(on: db)
+                    try await AuditLog.append(on: db, actor: actor, organizationID: check.organizationID, action: "check.create",
+                                              entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: changes)
+                }
+                return try await out(check, app: req.application, showKey: false).response(status: .created, for: req)
+            }
             let schedule = try schedule(input)
             let impact = try TicketRules.impact(input.impact ?? "department")
             let urgency = try TicketRules.urgency(input.urgency ?? "high")

@@ -27,6 +27,12 @@ final class MonitorCheck: Model, @unchecked Sendable {
     @OptionalField(key: "incident_ticket_id") var incidentTicketID: UUID?
     @OptionalField(key: "next_check_at") var nextCheckAt: Date?
     @OptionalField(key: "last_ping_at") var lastPingAt: Date?
+    /// Active checks (http, tcp, tls): what is probed, how (`ActiveCheckConfig` JSON), the
+    /// node lease while a probe runs, the last round-trip time.
+    @OptionalField(key: "target") var target: String?
+    @OptionalField(key: "config") var config: String?
+    @OptionalField(key: "lease_until") var leaseUntil: Date?
+    @OptionalField(key: "last_latency_ms") var lastLatencyMs: Double?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

@@ -1,0 +1,67 @@
+import Fluent
+import Foundation
+import KeelDomain
+import SQLKit
+
+/// How an active check (HTTP, TCP, TLS) probes and decides, stored as JSON on the check.
+struct ActiveCheckConfig: Codable, Sendable, Equatable {
+    var policy: MonitorCheckPolicy
+    /// HTTP: method, accepted status range, keyword present (or absent), latency ceiling,
+    /// redirects followed or not, extra request headers.
+    var method = "GET"
+    var acceptedLow = 200
+    var acceptedHigh = 399
+    var keyword: String?
+    var keywordAbsent = false
+    var maxLatencyMs: Int?
+    var followRedirects = true
+    var headers: [String: String] = [:]
+    /// TLS (and HTTPS targets): a certificate ending within this many days is down.
+    var tlsWarnDays = 14
+}
+
+/// One probe's outcome, kept compactly for history and availability.
+final class CheckResult: Model, @unchecked Sendable {
+    static let schema = "check_results"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "check_id") var checkID: UUID
+    @Field(key: "at") var at: Date
+    @Field(key: "up") var up: Bool
+    @OptionalField(key: "latency_ms") var latencyMs: Double?
+    @OptionalField(key: "error") var error: String?
+
+    init() {}
+}
+
+/// Active checks: their target and configuration, a lease so that one node of several runs
+/// each check, the last latency; and the results table.
+struct CreateActiveChecks: AsyncMigration {
+    var name: String { "019_CreateActiveChecks" }
+
+    func prepare(on database: any Database) async throws {
+        // SQLite adds one column per ALTER.
+        try await database.schema(MonitorCheck.schema).field("target", .string).update()
+        try await database.schema(MonitorCheck.schema).field("config", .string).update()
+        try await database.schema(MonitorCheck.schema).field("lease_until", .datetime).update()
+        try await database.schema(MonitorCheck.schema).field("last_latency_ms", .double).update()
+        try await database.schema(CheckResult.schema)
+            .id()
+            .field("check_id", .uuid, .required, .references(MonitorCheck.schema, .id, onDelete: .cascade))
+            .field("at", .datetime, .required)
+            .field("up", .bool, .required)
+            .field("latency_ms", .double)
+            .field("error", .string)
+            .create()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "check_results_check_at").on(CheckResult.schema).column("check_id").column("at").run()
+        try await sql.create(index: "monitor_checks_type_next").on(MonitorCheck.schema).column("type").column("next_check_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(CheckResult.schema).delete()
+        for column in ["target", "config", "lease_until", "last_latency_ms"] {
+            try await database.schema(MonitorCheck.schema).deleteField(FieldKey(stringLiteral: column)).update()
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import NIOSSL
+import XCTest
+import XCTVapor
+@testable import KeelServer
+
+/// Active checks against real targets on loopback: an HTTP server that can be told to fail,
+/// answer slowly or drop its keyword, a closed TCP port, and a TLS server whose self-signed
+/// certificate ends in three days. The runner's clock is driven by the test.
+final class ActiveCheckTests: KeelTestCase {
+    private var targets: [Application] = []
+    private let failing = NIOLockedValueBox(false)
+
+    override func tearDown() async throws {
+        for target in targets {
+            await target.server.shutdown()
+            try await target.asyncShutdown()
+        }
+        targets = []
+        try await super.tearDown()
+    }
+
+    /// A loopback HTTP(S) server; returns its port.
+    private func startTarget(tls: TLSConfiguration? = nil) async throws -> Int {
+        let target = try await Application.make(.testing)
+        targets.append(target)
+        target.logger.logLevel = .critical
+        if let tls { target.http.server.configuration.tlsConfiguration = tls }
+        let failing = self.failing
+        target.get("ok") { _ in failing.withLockedValue { $0 } ? Response(status: .internalServerError) : Response(status: .ok, body: "all good keel-ok") }
+        target.get("slow") { _ async throws -> String in
+            try await Task.sleep(nanoseconds: 600_000_000)
+            return "late keel-ok"
+        }
+        target.get("moved") { req in req.redirect(to: "/ok") }
+        try await target.server.start(address: .hostname("127.0.0.1", port: 0))
+        return try XCTUnwrap(target.http.server.shared.localAddress?.port)
+    }
+
+    private func create(_ json: String) async throws -> MonitorCheck {
+        let admin = try await token("admin@keel.test")
+        let (status, body) = try await call(.POST, "/api/v1/checks", token: admin, json: json)
+        XCTAssertEqual(status, .created, body)
+        let check = try await MonitorCheck.find(UUID(uuidString: object(body)["id"] as? String ?? ""), on: app.db)
+        return try XCTUnwrap(check)
+    }
+
+    /// Makes every check due and runs the runner once.
+    private func runDue() async throws {
+        let past = Date().addingTimeInterval(-1)
+        try await MonitorCheck.query(on: app.db).filter(\.$type != "push").set(\.$nextCheckAt, to: past).update()
+        try await CheckRunner.tick(app, now: Date())
+    }
+
+    private func status(_ check: MonitorCheck) async throws -> (String, String?) {
+        let row = try await MonitorCheck.find(check.id, on: app.db)
+        let last = try await CheckResult.query(on: app.db).filter(\.$checkID == check.requireID()).sort(\.$at, .descending).first()
+        return (row?.status ?? "", last?.error)
+    }
+
+    func testHTTPChecksSeeStatusKeywordLatencyAndOpenThenResolveOneIncident() async throws {
+        let port = try await startTarget()
+        let base = "http://127.0.0.1:\(port)"
+        let site = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Client portal","type":"http","target":"\(base)/ok","keyword":"keel-ok",
+             "intervalSeconds":20,"timeoutSeconds":5,"retries":1}
+            """)
+        let slow = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Slow page","type":"http","target":"\(base)/slow","maxLatencyMs":200,"retries":0}
+            """)
+        let noFollow = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Redirect kept","type":"http","target":"\(base)/moved","followRedirects":false,
+             "expectedStatus":"200-299","retries":0}
+            """)
+        let absent = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"No error text","type":"http","target":"\(base)/ok","keyword":"keel-ok",
+             "keywordAbsent":true,"retries":0}
+            """)
+        try await runDue()
+        var (siteStatus, siteError) = try await status(site)
+        XCTAssertEqual(siteStatus, "up")
+        XCTAssertNil(siteError)
+        let slowState = try await status(slow)
+        XCTAssertEqual(slowState.0, "down")
+        XCTAssertEqual(slowState.1, "timeout", "slower than the ceiling")
+        let redirect = try await status(noFollow)
+        XCTAssertEqual(redirect.1, "httpStatus", "a 303 that is not followed is not 2xx")
+        let keyword = try await status(absent)
+        XCTAssertEqual(keyword.1, "keywordMissing")
+        let latency = try await MonitorCheck.find(site.id, on: app.db)?.lastLatencyMs
+        XCTAssertNotNil(latency)
+
+        // The site starts failing: one failure is tolerated (retries 1), the second opens one incident.
+        failing.withLockedValue { $0 = true }
+        try await runDue()
+        (siteStatus, siteError) = try await status(site)
+        XCTAssertEqual(siteStatus, "up", "one failure is a retry, not an outage")
+        XCTAssertEqual(siteError, "httpStatus")
+        try await runDue()
+        (siteStatus, _) = try await status(site)
+        XCTAssertEqual(siteStatus, "down")
+        let incidentID = try await MonitorCheck.find(site.id, on: app.db)?.incidentTicketID
+        let ticket = try await Ticket.find(XCTUnwrap(incidentID), on: app.db)
+        XCTAssertEqual(ticket?.channel, "monitoring")
+        XCTAssertEqual(ticket?.$organization.id, green)
+        try await runDue()
+        let incidents = try await Ticket.query(on: app.db).filter(\.$channel == "monitoring").filter(\.$title ~~ ["Client portal is down"]).count()
+        XCTAssertEqual(incidents, 1, "one ticket per outage")
+        // It recovers: the incident is resolved.
+        failing.withLockedValue { $0 = false }
+        try await runDue()
+        (siteStatus, _) = try await status(site)
+        XCTAssertEqual(siteStatus, "up")
+        let resolved = try await Ticket.find(incidentID, on: app.db)
+        XCTAssertEqual(resolved?.status, "resolved")
+        let results = try await CheckResult.query(on: app.db).filter(\.$checkID == site.requireID()).count()
+        XCTAssertEqual(results, 5, "every probe kept")
+    }
+
+    func testTCPAndTLSChecksOverRealSockets() async throws {
+        // A port that was just free: nothing listens there.
+        let probe = try await startTarget()
+        await targets.removeLast().server.shutdown()
+        let closed = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Closed port","type":"tcp","target":"127.0.0.1:\(probe)","retries":0}
+            """)
+        let open = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Open port","type":"tcp","target":"127.0.0.1:\(try await startTarget())","retries":0}
+            """)
+        // A self-signed certificate that ends in 3 days; the check warns 14 days ahead.
+        let directory = NSTemporaryDirectory() + "keel-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3", "-subj", "/CN=localhost",
+                             "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(directory + "/cert.pem").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: directory + "/key.pem", format: .pem)))
+        let tlsPort = try await startTarget(tls: tls)
+        let expiring = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Certificate","type":"tls","target":"127.0.0.1:\(tlsPort)","retries":0}
+            """)
+        let relaxed = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Certificate (2 days)","type":"tls","target":"127.0.0.1:\(tlsPort)",
+             "retries":0,"tlsWarnDays":2}
+            """)
+        try await runDue()
+        let refused = try await status(closed)
+        XCTAssertEqual(refused.0, "down")
+        XCTAssertEqual(refused.1, "connectionRefused")
+        let reached = try await status(open)
+        XCTAssertEqual(reached.0, "up")
+        let soon = try await status(expiring)
+        XCTAssertEqual(soon.0, "down")
+        XCTAssertEqual(soon.1, "certificateExpiringSoon")
+        let fine = try await status(relaxed)
+        XCTAssertEqual(fine.0, "up", "three days left, warned two days ahead")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func testAChecksRunIsClaimedOnceAndBadInputIsRefused() async throws {
+        let port = try await startTarget()
+        let check = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Once","type":"http","target":"http://127.0.0.1:\(port)/ok","retries":0}
+            """)
+        try await MonitorCheck.query(on: app.db).filter(\.$id == check.requireID()).set(\.$nextCheckAt, to: Date().addingTimeInterval(-1)).update()
+        // Two runners (two nodes) at the same moment: the lease lets one of them run it.
+        let application: Application = app
+        let ran = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask { try await CheckRunner.tick(application, now: Date()) }
+            group.addTask { try await CheckRunner.tick(application, now: Date()) }
+            return try await group.reduce(0, +)
+        }
+        XCTAssertEqual(ran, 1)
+        let results = try await CheckResult.query(on: app.db).filter(\.$checkID == check.requireID()).count()
+        XCTAssertEqual(results, 1)
+        let next = try await MonitorCheck.find(check.id, on: app.db)?.nextCheckAt
+        XCTAssertGreaterThan(try XCTUnwrap(next), Date().addingTimeInterval(10), "the next run is an interval later")
+        let admin = try await token("admin@keel.test")
+        for (json, code) in [(#""type":"http","target":"ftp://x""#, "check_target_invalid"),
+                             (#""type":"tcp","target":"db.internal""#, "check_target_invalid"),
+                             (#""type":"http","target":"http://x","intervalSeconds":5"#, "check_policy_invalid"),
+                             (#""type":"http","target":"http://x","expectedStatus":"abc""#, "check_status_invalid"),
+                             (#""type":"http","target":"http://x","headers":{"X-Bad":"a\r\nb"}"#, "check_headers_invalid")] {
+            let (status, body) = try await call(.POST, "/api/v1/checks", token: admin,
+                                                json: #"{"organizationId":"\#(green.uuidString)","name":"bad",\#(json)}"#)
+            XCTAssertEqual(status, .unprocessableEntity, body)
+            XCTAssertEqual(errorCode(body), code, json)
+        }
+    }
+}
