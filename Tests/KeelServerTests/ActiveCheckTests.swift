@@ -117,6 +117,27 @@ final class ActiveCheckTests: KeelTestCase {
         XCTAssertEqual(resolved?.status, "resolved")
         let results = try await CheckResult.query(on: app.db).filter(\.$checkID == site.requireID()).count()
         XCTAssertEqual(results, 5, "every probe kept")
+
+        // History, availability (2 of 5 probes up), and the pages: red now, status page, check page.
+        let admin = try await token("admin@keel.test")
+        let siteID = try site.requireID().uuidString
+        var (code, body) = try await call(.GET, "/api/v1/checks/\(siteID)/results?limit=3", token: admin)
+        XCTAssertEqual((object(body)["items"] as? [[String: Any]])?.count, 3)
+        (code, body) = try await call(.GET, "/api/v1/checks/\(siteID)/availability?days=2", token: admin)
+        XCTAssertEqual(code, .ok, body)
+        XCTAssertEqual(object(body)["percent"] as? Double ?? 0, 40, accuracy: 0.01)
+        let (session, _) = try await signIn("admin@keel.test")
+        var (page, html) = try await get("/monitoring", session: session)
+        XCTAssertEqual(page, .ok)
+        XCTAssertTrue(html.contains("Slow page") && html.contains("id=\"red-count\""), "the slow page is red")
+        (page, html) = try await get("/monitoring/organizations/\(green.uuidString)", session: session)
+        XCTAssertTrue(html.contains("<svg") && html.contains("keel-strip"), "a 90-day strip per check")
+        (page, html) = try await get("/monitoring/checks/\(siteID)", session: session)
+        XCTAssertTrue(html.contains("keel-latency") && html.contains("id=\"check-results\""))
+        // Another organisation's client admin does not see these checks.
+        let (foreign, _) = try await signIn("admin@huaxin-design.example")
+        (page, _) = try await get("/monitoring/checks/\(siteID)", session: foreign)
+        XCTAssertEqual(page, .notFound)
     }
 
     func testTCPAndTLSChecksOverRealSockets() async throws {

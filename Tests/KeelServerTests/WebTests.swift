@@ -101,7 +101,8 @@ final class WebTests: KeelTestCase {
             let (session, _) = try await signIn(email)
             for path in ["/", "/organizations", "/users", "/account", "/tokens", "/organizations/new", "/users/new", "/tickets", "/tickets/new",
                          "/board", "/notifications", "/calendars", "/calendars/new", "/tickets?q=printer&status=&sla=", "/tickets.csv",
-                         "/assets", "/assets/new", "/licences", "/purchase-advice", "/purchase-advice.csv", "/assets.csv?view=old"] {
+                         "/assets", "/assets/new", "/licences", "/purchase-advice", "/purchase-advice.csv", "/assets.csv?view=old",
+                         "/monitoring", "/assets/import"] {
                 let (status, html) = try await get(path, session: session)
                 XCTAssertTrue([200, 403].contains(status.code), "\(email) \(path) → \(status)")
                 XCTAssertFalse(html.contains("went wrong"), "\(email) \(path)")

@@ -73,6 +73,7 @@ extension Application {
         PurchaseAdviceAPI.register(api)
         AssetImporter.register(api)
         InventoryAuth.register(api)
+        MonitoringViews.register(api)
         EnrolmentKeys.register(api)
         MailQuarantine.register(api)
         MailQuarantine.registerOutbox(api)
@@ -100,6 +101,7 @@ extension Application {
         AssetPages.register(self)
         LicencePages.register(self)
         AssetImportPages.register(self)
+        MonitoringViews.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

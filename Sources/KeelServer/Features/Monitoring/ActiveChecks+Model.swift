@@ -34,6 +34,51 @@ final class CheckResult: Model, @unchecked Sendable {
     init() {}
 }
 
+/// Hourly roll-up of one check's results: availability and latency over long periods
+/// without reading every result.
+final class CheckRollupRecord: Model, @unchecked Sendable {
+    static let schema = "check_rollups"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "check_id") var checkID: UUID
+    @Field(key: "start") var start: Date
+    @Field(key: "up_count") var upCount: Int
+    @Field(key: "down_count") var downCount: Int
+    @Field(key: "latency_count") var latencyCount: Int
+    @Field(key: "latency_sum") var latencySum: Double
+    @OptionalField(key: "latency_min") var latencyMin: Double?
+    @OptionalField(key: "latency_max") var latencyMax: Double?
+
+    init() {}
+
+    var rollup: MonitorRollup {
+        MonitorRollup(start: start, end: start.addingTimeInterval(3600), upCount: upCount, downCount: downCount,
+                      latencyCount: latencyCount, latencySum: latencySum, latencyMin: latencyMin, latencyMax: latencyMax)
+    }
+
+    /// Adds a result to its hour's roll-up (created on the hour's first result).
+    static func add(_ result: MonitorResult, checkID: UUID, on db: any Database) async throws {
+        let hour = Date(timeIntervalSince1970: (result.at.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+        let record = try await CheckRollupRecord.query(on: db).filter(\.$checkID == checkID).filter(\.$start == hour).first() ?? {
+            let fresh = CheckRollupRecord()
+            fresh.id = OrderedID.make(at: hour)
+            fresh.checkID = checkID
+            fresh.start = hour
+            fresh.upCount = 0; fresh.downCount = 0; fresh.latencyCount = 0; fresh.latencySum = 0
+            return fresh
+        }()
+        var rollup = record.rollup
+        rollup.add(MonitorSample(result))
+        record.upCount = rollup.upCount
+        record.downCount = rollup.downCount
+        record.latencyCount = rollup.latencyCount
+        record.latencySum = rollup.latencySum
+        record.latencyMin = rollup.latencyMin
+        record.latencyMax = rollup.latencyMax
+        try await record.save(on: db)
+    }
+}
+
 /// Active checks: their target and configuration, a lease so that one node of several runs
 /// each check, the last latency; and the results table.
 struct CreateActiveChecks: AsyncMigration {
@@ -53,12 +98,25 @@ struct CreateActiveChecks: AsyncMigration {
             .field("latency_ms", .double)
             .field("error", .string)
             .create()
+        try await database.schema(CheckRollupRecord.schema)
+            .id()
+            .field("check_id", .uuid, .required, .references(MonitorCheck.schema, .id, onDelete: .cascade))
+            .field("start", .datetime, .required)
+            .field("up_count", .int, .required)
+            .field("down_count", .int, .required)
+            .field("latency_count", .int, .required)
+            .field("latency_sum", .double, .required)
+            .field("latency_min", .double)
+            .field("latency_max", .double)
+            .unique(on: "check_id", "start")
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.create(index: "check_results_check_at").on(CheckResult.schema).column("check_id").column("at").run()
         try await sql.create(index: "monitor_checks_type_next").on(MonitorCheck.schema).column("type").column("next_check_at").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(CheckRollupRecord.schema).delete()
         try await database.schema(CheckResult.schema).delete()
         for column in ["target", "config", "lease_until", "last_latency_ms"] {
             try await database.schema(MonitorCheck.schema).deleteField(FieldKey(stringLiteral: column)).update()

@@ -78,8 +78,10 @@ enum CheckRunner {
         check.nextCheckAt = MonitorSchedule.nextDue(after: due, interval: interval, now: Date())
         check.leaseUntil = nil
         check.updatedAt = Date()
+        let checkID = row.checkID
         try await app.write { db in
             try await row.create(on: db)
+            try await CheckRollupRecord.add(result, checkID: checkID, on: db)
             try await check.update(on: db)
         }
         if let transition { try await incident(for: check, transition: transition, app: app) }
