@@ -216,3 +216,32 @@ final class ActiveCheckTests: KeelTestCase {
         }
     }
 }
+
+extension ActiveCheckTests {
+    func testDNSChecksResolveThroughTheSystemResolver() async throws {
+        let plain = try await create(#"{"organizationId":"\#(green.uuidString)","name":"Name","type":"dns","target":"localhost","retries":0}"#)
+        let expected = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Points home","type":"dns","target":"localhost","expectedValue":"127.0.0.1","retries":0}
+            """)
+        let elsewhere = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Points away","type":"dns","target":"localhost","expectedValue":"10.9.9.9","retries":0}
+            """)
+        let missing = try await create(#"{"organizationId":"\#(green.uuidString)","name":"Gone","type":"dns","target":"no-such-host.invalid","retries":0}"#)
+        try await runDue()
+        let first = try await status(plain)
+        XCTAssertEqual(first.0, "up")
+        let second = try await status(expected)
+        XCTAssertEqual(second.0, "up")
+        let third = try await status(elsewhere)
+        XCTAssertEqual(third.1, "dnsNoAnswer")
+        let fourth = try await status(missing)
+        XCTAssertEqual(fourth.0, "down")
+        XCTAssertTrue(["dnsNoAnswer", "dnsFailure"].contains(fourth.1 ?? ""), "\(fourth)")
+        let admin = try await token("admin@keel.test")
+        let (code, body) = try await call(.POST, "/api/v1/checks", token: admin, json: """
+            {"organizationId":"\(green.uuidString)","name":"bad","type":"dns","target":"localhost","expectedValue":"not an address!"}
+            """)
+        XCTAssertEqual(code, .unprocessableEntity)
+        XCTAssertEqual(errorCode(body), "check_expected_invalid")
+    }
+}

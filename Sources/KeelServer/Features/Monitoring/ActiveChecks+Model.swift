@@ -18,6 +18,8 @@ struct ActiveCheckConfig: Codable, Sendable, Equatable {
     var headers: [String: String] = [:]
     /// TLS (and HTTPS targets): a certificate ending within this many days is down.
     var tlsWarnDays = 14
+    /// DNS: an address the name must resolve to (any, when nil).
+    var expectedValue: String?
 }
 
 /// One probe's outcome, kept compactly for history and availability.

@@ -6,7 +6,7 @@ import Vapor
 enum ActiveChecks {
     static func make(_ input: CheckInput, type: String, organizationID: UUID, name: String, context: RequestContext,
                      box: SecretBox) throws -> MonitorCheck {
-        guard let kind = MonitorCheckKind(rawValue: type), [.http, .tcp, .tls].contains(kind) else {
+        guard let kind = MonitorCheckKind(rawValue: type), [.http, .tcp, .tls, .dns].contains(kind) else {
             throw KeelError.validation("type", "check_type_unsupported")
         }
         guard let target = MonitorTarget.parse(kind: kind, input.target ?? "") else { throw KeelError.validation("target", "check_target_invalid") }
@@ -50,6 +50,12 @@ enum ActiveChecks {
         if let days = input.tlsWarnDays {
             guard (1...365).contains(days) else { throw KeelError.validation("tlsWarnDays", "check_policy_invalid") }
             config.tlsWarnDays = days
+        }
+        if let expected = input.expectedValue?.trimmingCharacters(in: .whitespaces), !expected.isEmpty {
+            guard kind == .dns, MonitorTarget.parse(kind: .ping, expected) != nil else {
+                throw KeelError.validation("expectedValue", "check_expected_invalid")
+            }
+            config.expectedValue = expected.lowercased()
         }
         let now = Date()
         let check = MonitorCheck()

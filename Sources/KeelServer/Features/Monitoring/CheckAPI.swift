@@ -29,6 +29,8 @@ struct CheckInput: Content {
     var followRedirects: Bool?
     var headers: [String: String]?
     var tlsWarnDays: Int?
+    /// DNS: an address the name must resolve to.
+    var expectedValue: String?
 }
 
 struct CheckOut: Content {

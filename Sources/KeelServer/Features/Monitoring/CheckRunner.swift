@@ -16,7 +16,7 @@ enum CheckRunner {
     /// Claims and runs the checks due at `now`; returns how many ran.
     @discardableResult
     static func tick(_ app: Application, now: Date = Date()) async throws -> Int {
-        let due = try await MonitorCheck.query(on: app.db).filter(\.$type ~~ ["http", "tcp", "tls"]).filter(\.$nextCheckAt <= now)
+        let due = try await MonitorCheck.query(on: app.db).filter(\.$type ~~ ["http", "tcp", "tls", "dns"]).filter(\.$nextCheckAt <= now)
             .group(.or) { $0.filter(\.$leaseUntil == nil).filter(\.$leaseUntil < now) }
             .sort(\.$nextCheckAt).limit(1000).all()
         var claimed: [MonitorCheck] = []

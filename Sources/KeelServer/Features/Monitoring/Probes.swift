@@ -17,7 +17,8 @@ enum Probes {
         case .http: return await http(target, config: config, app: app, at: now)
         case .tcp: return await tcp(host: target.host, port: target.port ?? 0, timeout: config.policy.timeoutSeconds, app: app, at: now)
         case .tls: return await tls(host: target.host, port: target.port ?? 443, config: config, app: app, at: now)
-        case .dns, .ping, .push: return MonitorResult(at: now, isUp: false, error: .other)
+        case .dns: return await dns(host: target.host, expected: config.expectedValue, app: app, at: now)
+        case .ping, .push: return MonitorResult(at: now, isUp: false, error: .other)
         }
     }
 
@@ -63,6 +64,50 @@ enum Probes {
         } catch {
             return MonitorResult(at: now, isUp: false, error: classify(error))
         }
+    }
+
+    /// A/AAAA through the system resolver (`getaddrinfo`, on the thread pool so no event loop
+    /// blocks); with `expected`, one of the addresses must be it.
+    static func dns(host: String, expected: String?, app: Application, at now: Date) async -> MonitorResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let answer: Resolution
+        do {
+            answer = try await app.threadPool.runIfActive { resolve(host) }
+        } catch {
+            return MonitorResult(at: now, isUp: false, error: .other)
+        }
+        let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        switch answer {
+        case .failed(let code): return MonitorResult(at: now, isUp: false, latencyMilliseconds: latency, error: code)
+        case .addresses(let addresses):
+            if let expected, !addresses.contains(expected.lowercased()) {
+                return MonitorResult(at: now, isUp: false, latencyMilliseconds: latency, error: .dnsNoAnswer)
+            }
+            return MonitorResult(at: now, isUp: true, latencyMilliseconds: latency)
+        }
+    }
+
+    enum Resolution: Sendable { case addresses([String]), failed(MonitorErrorCode) }
+
+    private static func resolve(_ host: String) -> Resolution {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, nil, &hints, &list)
+        defer { if let list { freeaddrinfo(list) } }
+        // EAI_NONAME: the name has no address; anything else (EAI_AGAIN, EAI_FAIL…) is the resolver failing.
+        guard status == 0 else { return .failed(status == EAI_NONAME ? .dnsNoAnswer : .dnsFailure) }
+        var addresses: [String] = []
+        var cursor = list
+        while let entry = cursor?.pointee {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(entry.ai_addr, entry.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).lowercased()
+                if !addresses.contains(text) { addresses.append(text) }
+            }
+            cursor = entry.ai_next
+        }
+        return addresses.isEmpty ? .failed(.dnsNoAnswer) : .addresses(addresses)
     }
 
     /// The handshake does not verify the chain: the point is to read the end date even of an
