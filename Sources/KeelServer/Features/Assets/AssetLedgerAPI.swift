@@ -96,9 +96,13 @@ enum TicketAssets {
         var ids: [UUID] = []
         for value in raw {
             guard let id = UUID(uuidString: value) else { throw KeelError.validation("assetIds", "asset_invalid") }
-            let asset = try await tenant.asset(id)
-            guard asset.$organization.id == organizationID else { throw KeelError.validation("assetIds", "asset_other_organization") }
             if !ids.contains(id) { ids.append(id) }
+        }
+        // One query: every asset must be visible to the caller and of the ticket's organisation.
+        let found = try await tenant.assets().filter(\.$id ~~ ids).all()
+        guard found.count == ids.count else { throw KeelError.notFound }
+        guard found.allSatisfy({ $0.$organization.id == organizationID }) else {
+            throw KeelError.validation("assetIds", "asset_other_organization")
         }
         return ids
     }

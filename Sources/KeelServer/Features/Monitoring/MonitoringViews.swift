@@ -28,9 +28,24 @@ struct CheckAvailabilityOut: Content {
 enum MonitoringViews {
     /// Daily availability in the organisation's timezone, from the hourly roll-ups.
     static func days(_ check: MonitorCheck, count: Int, timeZone: String, on db: any Database) async throws -> [MonitorDayBar] {
+        try await days(of: [check], count: count, timeZone: timeZone, on: db)[check.requireID()] ?? []
+    }
+
+    /// The same for several checks with one query (a status page lists them all).
+    static func days(of checks: [MonitorCheck], count: Int, timeZone: String, on db: any Database) async throws -> [UUID: [MonitorDayBar]] {
+        guard !checks.isEmpty else { return [:] }
         let since = Date().addingTimeInterval(-Double(count + 1) * 86_400)
-        let rollups = try await CheckRollupRecord.query(on: db).filter(\.$checkID == check.requireID()).filter(\.$start >= since)
-            .all().map(\.rollup)
+        let rows = try await CheckRollupRecord.query(on: db).filter(\.$checkID ~~ checks.compactMap(\.id)).filter(\.$start >= since).all()
+        let byCheck = Dictionary(grouping: rows, by: \.checkID)
+        var result: [UUID: [MonitorDayBar]] = [:]
+        for check in checks {
+            let id = try check.requireID()
+            result[id] = dailyBars(byCheck[id]?.map(\.rollup) ?? [], count: count, timeZone: timeZone)
+        }
+        return result
+    }
+
+    private static func dailyBars(_ rollups: [MonitorRollup], count: Int, timeZone: String) -> [MonitorDayBar] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())
@@ -101,8 +116,9 @@ enum MonitoringViews {
             let checks = try await req.tenant.checks().filter(\.$organizationID == organization.requireID()).sort(\.$name).all()
             var rows: [StripRow] = []
             var all: [MonitorAvailability] = []
+            let strips = try await days(of: checks, count: 90, timeZone: organization.timezone, on: req.db)
             for check in checks {
-                let bars = try await days(check, count: 90, timeZone: organization.timezone, on: req.db)
+                let bars = strips[check.id!] ?? []
                 let total = MonitorAvailability(up: bars.reduce(0) { $0 + $1.availability.up }, down: bars.reduce(0) { $0 + $1.availability.down })
                 all.append(total)
                 rows.append(StripRow(id: check.id!.uuidString, name: check.name, status: statusLabel(check.status, req: req), statusCode: check.status,
