@@ -245,3 +245,50 @@ extension ActiveCheckTests {
         XCTAssertEqual(errorCode(body), "check_expected_invalid")
     }
 }
+
+extension ActiveCheckTests {
+    func testAFailureInsideAMaintenanceWindowOpensNoTicket() async throws {
+        let port = try await startTarget()
+        let check = try await create("""
+            {"organizationId":"\(green.uuidString)","name":"Mail server","type":"http","target":"http://127.0.0.1:\(port)/ok","retries":0}
+            """)
+        let admin = try await token("admin@keel.test")
+        let formatter = ISO8601DateFormatter()
+        var (code, body) = try await call(.POST, "/api/v1/maintenance-windows", token: admin, json: """
+            {"organizationId":"\(green.uuidString)","name":"Exchange patching","start":"\(formatter.string(from: Date().addingTimeInterval(-3600)))",
+             "end":"\(formatter.string(from: Date().addingTimeInterval(3600)))","checkIds":["\(try check.requireID().uuidString)"]}
+            """)
+        XCTAssertEqual(code, .created, body)
+        let windowID = try XCTUnwrap(object(body)["id"] as? String)
+        failing.withLockedValue { $0 = true }
+        try await runDue()
+        let (status, error) = try await self.status(check)
+        XCTAssertEqual(status, "maintenance")
+        XCTAssertEqual(error, "httpStatus", "the result is kept")
+        let tickets = try await Ticket.query(on: app.db).filter(\.$channel == "monitoring").count()
+        XCTAssertEqual(tickets, 0, "no ticket inside the window")
+        // Recurring windows are checked; bad ones refused; the client's admin sees it, an employee does not.
+        (code, body) = try await call(.POST, "/api/v1/maintenance-windows", token: admin, json: """
+            {"organizationId":"\(green.uuidString)","name":"Weekly","weekdays":["sun"],"at":"02:00","durationMinutes":120,"timezone":"Europe/London"}
+            """)
+        XCTAssertEqual(code, .created, body)
+        (code, body) = try await call(.POST, "/api/v1/maintenance-windows", token: admin, json: """
+            {"organizationId":"\(green.uuidString)","name":"Bad","weekdays":["someday"],"at":"02:00","durationMinutes":120}
+            """)
+        XCTAssertEqual(errorCode(body), "maintenance_invalid")
+        (code, body) = try await call(.POST, "/api/v1/maintenance-windows", token: admin, json: """
+            {"organizationId":"\(green.uuidString)","name":"Bad zone","weekdays":["sun"],"at":"02:00","durationMinutes":120,"timezone":"Mars/Base"}
+            """)
+        XCTAssertEqual(errorCode(body), "maintenance_invalid")
+        let office = try await token("office@greenlaw.example")
+        (code, body) = try await call(.GET, "/api/v1/maintenance-windows", token: office)
+        XCTAssertEqual((object(body)["items"] as? [Any])?.count, 2)
+        let patel = try await token("j.patel@greenlaw.example")
+        (code, body) = try await call(.GET, "/api/v1/maintenance-windows", token: patel)
+        XCTAssertEqual((object(body)["items"] as? [Any])?.count, 0)
+        (code, _) = try await call(.DELETE, "/api/v1/maintenance-windows/\(windowID)", token: office)
+        XCTAssertEqual(code, .noContent)
+        let audited = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["maintenance.create", "maintenance.delete"]).count()
+        XCTAssertEqual(audited, 3)
+    }
+}

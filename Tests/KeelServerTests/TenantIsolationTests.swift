@@ -53,6 +53,7 @@ final class TenantIsolationTests: KeelTestCase {
                       "checkID": try await foreignCheckID(in: foreignOrganization),
                       "licenceID": try await foreignLicenceID(in: foreignOrganization),
                       "fieldID": UUID().uuidString,
+                      "windowID": try await foreignWindowID(in: foreignOrganization),
                       "calendarID": DemoData.id(foreignOrganization == huaxin ? "calendar:huaxin" : "calendar:green").uuidString]
         let body = """
             {"name":"Probe","organizationId":"\(foreignOrganization.uuidString)","email":"probe@probe.example","role":"client_user",
@@ -130,6 +131,16 @@ final class TenantIsolationTests: KeelTestCase {
         let admin = try await token("admin@keel.test")
         let (status, body) = try await call(.POST, "/api/v1/licences", token: admin, json: """
             {"organizationId":"\(organization.uuidString)","name":"Foreign Office","software":"Microsoft Office","seats":3,"key":"FOREIGN-KEY"}
+            """)
+        XCTAssertEqual(status, .created, body)
+        return object(body)["id"] as? String ?? ""
+    }
+
+    /// A maintenance window of the foreign organisation.
+    private func foreignWindowID(in organization: UUID) async throws -> String {
+        let admin = try await token("admin@keel.test")
+        let (status, body) = try await call(.POST, "/api/v1/maintenance-windows", token: admin, json: """
+            {"organizationId":"\(organization.uuidString)","name":"Foreign patching","weekdays":["sun"],"at":"02:00","durationMinutes":60}
             """)
         XCTAssertEqual(status, .created, body)
         return object(body)["id"] as? String ?? ""

@@ -38,6 +38,7 @@ extension Application {
         migrations.add(AssetSoftwareAppendOnly())
         migrations.add(InventoryBasicAuth())
         migrations.add(CreateActiveChecks())
+        migrations.add(CreateMaintenanceWindows())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -74,6 +75,7 @@ extension Application {
         AssetImporter.register(api)
         InventoryAuth.register(api)
         MonitoringViews.register(api)
+        MaintenanceWindows.register(api)
         EnrolmentKeys.register(api)
         MailQuarantine.register(api)
         MailQuarantine.registerOutbox(api)

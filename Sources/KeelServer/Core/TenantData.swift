@@ -162,6 +162,19 @@ struct TenantData {
             }
     }
 
+    /// Maintenance windows of organisations in scope; client users see none (their admins do).
+    func maintenanceWindows() -> QueryBuilder<MaintenanceWindowRecord> {
+        let query = MaintenanceWindowRecord.query(on: db)
+        if let ids = scope.restriction { query.filter(\.$organizationID ~~ Array(ids)) }
+        if role == .clientUser { query.filter(.sql(SQLRaw("1 = 0"))) }
+        return query
+    }
+
+    func maintenanceWindow(_ id: UUID?) async throws -> MaintenanceWindowRecord {
+        guard let id, let found = try await maintenanceWindows().filter(\.$id == id).first() else { throw KeelError.notFound }
+        return found
+    }
+
     /// Software licences of organisations in scope; client users see none (their admins do).
     func licences() -> QueryBuilder<Licence> {
         let query = Licence.query(on: db)

@@ -62,7 +62,9 @@ enum CheckRunner {
               let target = MonitorTarget.parse(kind: kind, check.target ?? "") else { return }
         let result = await Probes.run(target, config: config, app: app, now: Date())
         var state = (try? JSONDecoder().decode(MonitorCheckState.self, from: Data(check.state.utf8))) ?? MonitorCheckState()
-        let transition = state.record(result, policy: config.policy, inMaintenance: false)
+        let windows = try await MaintenanceWindows.of(check.organizationID, on: app.db)
+        let inMaintenance = MaintenanceWindow.isInMaintenance(MaintenanceWindows.reference(check), at: result.at, windows: windows)
+        let transition = state.record(result, policy: config.policy, inMaintenance: inMaintenance)
         let interval = TimeInterval(config.policy.intervalSeconds)
         let due = check.nextCheckAt ?? now
         let row = CheckResult()
@@ -84,15 +86,15 @@ enum CheckRunner {
             try await CheckRollupRecord.add(result, checkID: checkID, on: db)
             try await check.update(on: db)
         }
-        if let transition { try await incident(for: check, transition: transition, app: app) }
+        if let transition { try await incident(for: check, transition: transition, inMaintenance: inMaintenance, app: app) }
     }
 
     /// What a status change means for the check's incident ticket (`IncidentPolicy`).
-    private static func incident(for check: MonitorCheck, transition: MonitorTransition, app: Application) async throws {
+    private static func incident(for check: MonitorCheck, transition: MonitorTransition, inMaintenance: Bool, app: Application) async throws {
         let open = try await check.incidentTicketID.asyncFlatMap { try await Ticket.find($0, on: app.db) }
             .flatMap { ticket -> Ticket? in ["resolved", "closed"].contains(ticket.status) ? nil : ticket }
         let language = { (user: User) in user.language.flatMap(Language.init(rawValue:)) ?? .en }
-        switch IncidentPolicy.decide(transition: transition, openIncidentExists: open != nil, inMaintenance: false,
+        switch IncidentPolicy.decide(transition: transition, openIncidentExists: open != nil, inMaintenance: inMaintenance,
                                      autoResolve: check.autoResolve) {
         case .openTicket:
             guard let creator = try await User.find(check.createdBy, on: app.db), creator.active else { return }

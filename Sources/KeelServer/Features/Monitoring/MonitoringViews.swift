@@ -37,20 +37,25 @@ enum MonitoringViews {
         let since = Date().addingTimeInterval(-Double(count + 1) * 86_400)
         let rows = try await CheckRollupRecord.query(on: db).filter(\.$checkID ~~ checks.compactMap(\.id)).filter(\.$start >= since).all()
         let byCheck = Dictionary(grouping: rows, by: \.checkID)
+        // Maintenance time is left out of availability.
+        let windows = try await MaintenanceWindowRecord.query(on: db).filter(\.$organizationID ~~ Array(Set(checks.map(\.organizationID))))
+            .all().compactMap(\.window)
+        let period = DateInterval(start: since, end: Date().addingTimeInterval(86_400))
         var result: [UUID: [MonitorDayBar]] = [:]
         for check in checks {
             let id = try check.requireID()
-            result[id] = dailyBars(byCheck[id]?.map(\.rollup) ?? [], count: count, timeZone: timeZone)
+            let excluded = MaintenanceWindow.intervals(for: MaintenanceWindows.reference(check), in: period, windows: windows)
+            result[id] = dailyBars(byCheck[id]?.map(\.rollup) ?? [], count: count, timeZone: timeZone, excluding: excluded)
         }
         return result
     }
 
-    private static func dailyBars(_ rollups: [MonitorRollup], count: Int, timeZone: String) -> [MonitorDayBar] {
+    private static func dailyBars(_ rollups: [MonitorRollup], count: Int, timeZone: String, excluding: [DateInterval]) -> [MonitorDayBar] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())
         guard let today = CivilDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) else { return [] }
-        return MonitorDailyStrip.days(rollups: rollups, lastDay: today, count: count, timeZone: timeZone)
+        return MonitorDailyStrip.days(rollups: rollups, lastDay: today, count: count, timeZone: timeZone, excluding: excluding)
     }
 
     static func strip(_ days: [MonitorDayBar], req: Request) -> String {

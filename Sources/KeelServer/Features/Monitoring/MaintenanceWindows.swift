@@ -1,0 +1,151 @@
+import Fluent
+import Foundation
+import KeelDomain
+import Vapor
+
+/// A planned maintenance window of one organisation (the domain's `MaintenanceWindow` as JSON).
+final class MaintenanceWindowRecord: Model, @unchecked Sendable {
+    static let schema = "maintenance_windows"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "definition") var definition: String
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    var window: MaintenanceWindow? { try? JSONDecoder().decode(MaintenanceWindow.self, from: Data(definition.utf8)) }
+}
+
+struct CreateMaintenanceWindows: AsyncMigration {
+    var name: String { "020_CreateMaintenanceWindows" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MaintenanceWindowRecord.schema)
+            .id()
+            .field("organization_id", .uuid, .required, .references(Organization.schema, .id))
+            .field("name", .string, .required)
+            .field("definition", .string, .required)
+            .field("created_by", .uuid, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(MaintenanceWindowRecord.schema).delete()
+    }
+}
+
+struct MaintenanceInput: Content {
+    var organizationId: String?
+    var name: String?
+    /// One-off: `start` and `end` (RFC 3339).
+    var start: Date?
+    var end: Date?
+    /// Recurring: `weekdays` (mon…sun) or `dayOfMonth`, at `at` (HH:MM) in `timezone`, for `durationMinutes`.
+    var weekdays: [String]?
+    var dayOfMonth: Int?
+    var at: String?
+    var durationMinutes: Int?
+    var timezone: String?
+    /// What it covers: these checks, assets or sites; the whole organisation when none is given.
+    var checkIds: [String]?
+    var assetIds: [String]?
+    var siteIds: [String]?
+}
+
+struct MaintenanceOut: Content {
+    let id: UUID
+    let organizationId: UUID
+    let name: String
+    let window: MaintenanceWindow
+}
+
+/// `/api/v1/maintenance-windows`: checks covered by an open window keep their results but
+/// alert nobody and open no ticket, and the window's time is left out of availability.
+enum MaintenanceWindows {
+    /// The windows of one organisation, for the runner and the availability views.
+    static func of(_ organizationID: UUID, on db: any Database) async throws -> [MaintenanceWindow] {
+        try await MaintenanceWindowRecord.query(on: db).filter(\.$organizationID == organizationID).all().compactMap(\.window)
+    }
+
+    static func reference(_ check: MonitorCheck) -> MonitorCheckRef {
+        MonitorCheckRef(checkID: check.id!, organizationID: check.organizationID, assetID: check.assetID)
+    }
+
+    private static func recurrence(_ input: MaintenanceInput) throws -> MaintenanceRecurrence {
+        if let start = input.start, let end = input.end { return .once(start: start, end: end) }
+        guard let at = input.at.flatMap(MaintenanceTimeOfDay.init), let minutes = input.durationMinutes else {
+            throw KeelError.validation("start", "maintenance_invalid")
+        }
+        let zone = input.timezone ?? "UTC"
+        if let day = input.dayOfMonth { return .monthly(dayOfMonth: day, at: at, durationSeconds: minutes * 60, timeZone: zone) }
+        let days = try (input.weekdays ?? []).map { raw -> Weekday in
+            guard let day = Weekday(rawValue: raw.lowercased()) else { throw KeelError.validation("weekdays", "maintenance_invalid") }
+            return day
+        }
+        return .weekly(weekdays: days, at: at, durationSeconds: minutes * 60, timeZone: zone)
+    }
+
+    static func register(_ api: API) {
+        api.on(.GET, "maintenance-windows", "Maintenance windows of the organisations the caller may see", tag: "monitoring",
+               response: "MaintenanceList") { req in
+            let rows = try await req.tenant.maintenanceWindows().sort(\.$createdAt, .descending).limit(1000).all()
+            return ListPage(items: rows.compactMap { row in row.window.map { MaintenanceOut(id: row.id!, organizationId: row.organizationID, name: row.name, window: $0) } },
+                            nextCursor: nil)
+        }
+        api.on(.POST, "maintenance-windows", "Plan a maintenance window (one-off or weekly/monthly in a timezone)", tag: "monitoring",
+               body: "MaintenanceInput", response: "Maintenance", status: 201) { req in
+            let context = try req.requireContext()
+            let input = try req.content.decode(MaintenanceInput.self)
+            let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
+            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            let organizationID = try organization.requireID()
+            guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
+            func ids(_ raw: [String]?, _ field: String) throws -> Set<UUID> {
+                Set(try (raw ?? []).map { guard let id = UUID(uuidString: $0) else { throw KeelError.validation(field, "maintenance_invalid") }; return id })
+            }
+            let checks = try ids(input.checkIds, "checkIds"), assets = try ids(input.assetIds, "assetIds"), sites = try ids(input.siteIds, "siteIds")
+            // Every target must be the organisation's and visible to the caller.
+            for id in checks where try await req.tenant.check(id).organizationID != organizationID { throw KeelError.notFound }
+            for id in assets where try await req.tenant.asset(id).$organization.id != organizationID { throw KeelError.notFound }
+            for id in sites { _ = try await req.tenant.site(id, in: organizationID) }
+            let whole = checks.isEmpty && assets.isEmpty && sites.isEmpty
+            let targets = MaintenanceTargets(organizationIDs: whole ? [organizationID] : [], siteIDs: sites, assetIDs: assets, checkIDs: checks)
+            let window: MaintenanceWindow
+            do {
+                window = try MaintenanceWindow(id: UUID(), recurrence: try recurrence(input), targets: targets).validated()
+            } catch let error as MaintenanceError {
+                throw KeelError.validation(error.rawValue, "maintenance_invalid")
+            }
+            let record = MaintenanceWindowRecord()
+            record.id = window.id
+            record.organizationID = organizationID
+            record.name = name
+            record.definition = String(decoding: try JSONEncoder().encode(window), as: UTF8.self)
+            record.createdBy = context.user.id
+            record.createdAt = Date()
+            let actor = context.actor, changes = ChangeSet.creating(["name": name, "definition": record.definition])
+            try await req.application.write { db in
+                try await record.create(on: db)
+                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "maintenance.create",
+                                          entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
+            }
+            return try await MaintenanceOut(id: window.id, organizationId: organizationID, name: name, window: window).response(status: .created, for: req)
+        }
+        api.on(.DELETE, "maintenance-windows/{windowID}", "Cancel a maintenance window", tag: "monitoring", status: 204) { req in
+            let context = try req.requireContext()
+            let record = try await req.tenant.maintenanceWindow(try req.idParameter("windowID"))
+            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            let actor = context.actor, changes = ChangeSet.single("name", before: record.name, after: nil)
+            try await req.application.write { db in
+                try await record.delete(on: db)
+                try await AuditLog.append(on: db, actor: actor, organizationID: record.organizationID, action: "maintenance.delete",
+                                          entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
+            }
+            return HTTPStatus.noContent
+        }
+    }
+}
