@@ -91,34 +91,14 @@ enum CheckRunner {
 
     /// What a status change means for the check's incident ticket (`IncidentPolicy`).
     private static func incident(for check: MonitorCheck, transition: MonitorTransition, inMaintenance: Bool, app: Application) async throws {
-        let open = try await check.incidentTicketID.asyncFlatMap { try await Ticket.find($0, on: app.db) }
-            .flatMap { ticket -> Ticket? in ["resolved", "closed"].contains(ticket.status) ? nil : ticket }
-        let language = { (user: User) in user.language.flatMap(Language.init(rawValue:)) ?? .en }
-        switch IncidentPolicy.decide(transition: transition, openIncidentExists: open != nil, inMaintenance: inMaintenance,
-                                     autoResolve: check.autoResolve) {
-        case .openTicket:
-            guard let creator = try await User.find(check.createdBy, on: app.db), creator.active else { return }
-            let context = try await RequestContext.make(user: creator, on: app.db, via: "monitoring", credentialID: nil, address: nil)
-            let title = app.catalog.text("monitoring.check_down", language(creator), ["name": check.name])
-            let reason = app.catalog.text("monitoring.error.\(transition.error?.rawValue ?? "other")", language(creator))
-            let input = TicketCreate(title: String(title.prefix(200)), body: "\(title)\n\(check.target ?? "")\n\(reason)",
-                                     organizationId: check.organizationID.uuidString, impact: check.impact, urgency: check.urgency)
-            let row = check
-            _ = try await TicketService(application: app, context: context).create(input, defaultChannel: "monitoring") { db, ticket in
-                row.incidentTicketID = ticket.id
-                try await row.update(on: db)
-            }
-        case .resolveOpen:
-            if let open { try await MonitoringTickets.resolve(open, note: check.name, app: app) }
-        case .appendToOpen:
-            if let open {
-                try await app.write { db in
-                    try await TicketHistory.record(on: db, ticket: open, kind: "monitoring", from: transition.from.rawValue,
-                                                   to: transition.to.rawValue, reason: check.name, actor: nil, isPublic: false, at: transition.at)
-                }
-            }
-        case .recordOnly:
-            break
+        let open = try await CheckIncidents.open(of: check, on: app.db)
+        let decision = IncidentPolicy.decide(transition: transition, openIncidentExists: open != nil, inMaintenance: inMaintenance,
+                                             autoResolve: check.autoResolve)
+        try await CheckIncidents.carry(decision, for: check, open: open, from: transition.from.rawValue, to: transition.to.rawValue,
+                                       at: transition.at, app: app) { language in
+            let title = app.catalog.text("monitoring.check_down", language, ["name": check.name])
+            let reason = app.catalog.text("monitoring.error.\(transition.error?.rawValue ?? "other")", language)
+            return (title, "\(title)\n\(check.target ?? "")\n\(reason)")
         }
     }
 }
