@@ -118,21 +118,21 @@ struct AssetImporter {
     private func resolve(_ rows: [AssetImportRow], mapping: AssetImportMapping, headers: [String]) async throws
         -> ([AssetInput], [AssetImportProblemOut]) {
         let organizationID = try organization.requireID()
-        let db = request.db
+        let tenant = try request.tenant
         func column(_ field: AssetImportField) -> String? { headers.first { mapping[$0] == .field(field) } }
         let serials = Array(Set(rows.compactMap(\.serial)))
         let tags = Array(Set(rows.compactMap(\.tag)))
-        let takenSerials = serials.isEmpty ? [] : try await Asset.query(on: db).filter(\.$organization.$id == organizationID)
+        let takenSerials = serials.isEmpty ? [] : try await tenant.assets().filter(\.$organization.$id == organizationID)
             .filter(\.$serial ~~ serials).all().compactMap { $0.serial?.uppercased() }
-        let takenTags = tags.isEmpty ? [] : try await Asset.query(on: db).filter(\.$organization.$id == organizationID)
+        let takenTags = tags.isEmpty ? [] : try await tenant.assets().filter(\.$organization.$id == organizationID)
             .filter(\.$tag ~~ tags).all().compactMap { $0.tag?.uppercased() }
-        let people = try await User.query(on: db).filter(\.$organization.$id == organizationID).all()
+        let people = try await tenant.users().filter(\.$organization.$id == organizationID).all()
         var peopleByKey: [String: UUID] = [:]
         for person in people {
             peopleByKey[person.email.lowercased()] = person.id
             peopleByKey[person.name.lowercased()] = peopleByKey[person.name.lowercased()] ?? person.id
         }
-        let sites = try await Site.query(on: db).filter(\.$organization.$id == organizationID).all()
+        let sites = try await tenant.sites(of: organizationID).all()
         let sitesByName = Dictionary(sites.map { ($0.name.lowercased(), $0.id!) }, uniquingKeysWith: { first, _ in first })
         var problems: [AssetImportProblemOut] = []
         var inputs: [AssetInput] = []

@@ -105,13 +105,16 @@ enum MaintenanceWindows {
             let organizationID = try organization.requireID()
             guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
             func ids(_ raw: [String]?, _ field: String) throws -> Set<UUID> {
-                Set(try (raw ?? []).map { guard let id = UUID(uuidString: $0) else { throw KeelError.validation(field, "maintenance_invalid") }; return id })
+                guard (raw?.count ?? 0) <= 200 else { throw KeelError.validation(field, "maintenance_invalid") }
+                return Set(try (raw ?? []).map { guard let id = UUID(uuidString: $0) else { throw KeelError.validation(field, "maintenance_invalid") }; return id })
             }
             let checks = try ids(input.checkIds, "checkIds"), assets = try ids(input.assetIds, "assetIds"), sites = try ids(input.siteIds, "siteIds")
-            // Every target must be the organisation's and visible to the caller.
-            for id in checks where try await req.tenant.check(id).organizationID != organizationID { throw KeelError.notFound }
-            for id in assets where try await req.tenant.asset(id).$organization.id != organizationID { throw KeelError.notFound }
-            for id in sites { _ = try await req.tenant.site(id, in: organizationID) }
+            // Every target must be the organisation's and visible to the caller: one scoped query per kind.
+            let tenant = try req.tenant
+            let foundChecks = checks.isEmpty ? 0 : try await tenant.checks().filter(\.$organizationID == organizationID).filter(\.$id ~~ Array(checks)).count()
+            let foundAssets = assets.isEmpty ? 0 : try await tenant.assets().filter(\.$organization.$id == organizationID).filter(\.$id ~~ Array(assets)).count()
+            let foundSites = sites.isEmpty ? 0 : try await tenant.sites(of: organizationID).filter(\.$id ~~ Array(sites)).count()
+            guard foundChecks == checks.count, foundAssets == assets.count, foundSites == sites.count else { throw KeelError.notFound }
             let whole = checks.isEmpty && assets.isEmpty && sites.isEmpty
             let targets = MaintenanceTargets(organizationIDs: whole ? [organizationID] : [], siteIDs: sites, assetIDs: assets, checkIDs: checks)
             let window: MaintenanceWindow
