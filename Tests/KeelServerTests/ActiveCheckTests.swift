@@ -11,7 +11,7 @@ import XCTVapor
 /// certificate ends in three days. The runner's clock is driven by the test.
 final class ActiveCheckTests: KeelTestCase {
     private var targets: [Application] = []
-    private let failing = NIOLockedValueBox(false)
+    let failing = NIOLockedValueBox(false)
 
     override func tearDown() async throws {
         for target in targets {
@@ -23,7 +23,7 @@ final class ActiveCheckTests: KeelTestCase {
     }
 
     /// A loopback HTTP(S) server; returns its port.
-    private func startTarget(tls: TLSConfiguration? = nil) async throws -> Int {
+    func startTarget(tls: TLSConfiguration? = nil) async throws -> Int {
         let target = try await Application.make(.testing)
         targets.append(target)
         target.logger.logLevel = .critical
@@ -39,7 +39,7 @@ final class ActiveCheckTests: KeelTestCase {
         return try XCTUnwrap(target.http.server.shared.localAddress?.port)
     }
 
-    private func create(_ json: String) async throws -> MonitorCheck {
+    func create(_ json: String) async throws -> MonitorCheck {
         let admin = try await token("admin@keel.test")
         let (status, body) = try await call(.POST, "/api/v1/checks", token: admin, json: json)
         XCTAssertEqual(status, .created, body)
@@ -48,13 +48,13 @@ final class ActiveCheckTests: KeelTestCase {
     }
 
     /// Makes every check due and runs the runner once.
-    private func runDue() async throws {
+    func runDue() async throws {
         let past = Date().addingTimeInterval(-1)
         try await MonitorCheck.query(on: app.db).filter(\.$type != "push").set(\.$nextCheckAt, to: past).update()
         try await CheckRunner.tick(app, now: Date())
     }
 
-    private func status(_ check: MonitorCheck) async throws -> (String, String?) {
+    func status(_ check: MonitorCheck) async throws -> (String, String?) {
         let row = try await MonitorCheck.find(check.id, on: app.db)
         let last = try await CheckResult.query(on: app.db).filter(\.$checkID == check.requireID()).sort(\.$at, .descending).first()
         return (row?.status ?? "", last?.error)

@@ -22,6 +22,7 @@ extension Application {
         lifecycle.use(OutboxLifecycle())
         lifecycle.use(HeartbeatTicker())
         lifecycle.use(CheckRunnerLifecycle())
+        lifecycle.use(MonitoringHousekeeping())
         if let port = config.smtpPort {
             lifecycle.use(SMTPListener(address: config.smtpAddress ?? "127.0.0.1", port: port))
         }

@@ -39,6 +39,7 @@ extension Application {
         migrations.add(InventoryBasicAuth())
         migrations.add(CreateActiveChecks())
         migrations.add(CreateMaintenanceWindows())
+        migrations.add(AddMonitoringNotices())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
@@ -82,6 +83,7 @@ extension Application {
         MailPreferences.register(api)
         AlertIntake.register(api)
         CheckAPI.register(api)
+        CheckManagement.register(api)
         AttachmentAPI.register(api, maxBody: config.uploadMaxBytes)
         apiDocument = document
 

@@ -50,6 +50,10 @@ public struct KeelConfig: Sendable {
     public var mailFrom: String?
     /// Tests only: wait this long before processing accepted mail.
     public var mailProcessDelayMilliseconds: Int = 0
+    /// Raw results of active checks are kept this many days (hourly roll-ups stay).
+    public var checkResultDays: Int = 31
+    /// ICMP for ping checks: `auto` (datagram socket, else raw), or `off` (always the TCP fallback).
+    public var icmp: String = "auto"
 
     public var notificationSender: String { mailFrom ?? "keel@\(mailHostname)" }
 
@@ -142,6 +146,11 @@ public struct KeelConfig: Sendable {
         if let value = text("KEEL_MAIL_NEW_CONTACTS") { config.mailNewContacts = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = text("KEEL_MAIL_HOSTNAME") { config.mailHostname = value }
         if let value = try integer("KEEL_MAIL_PROCESS_DELAY_MS", 0...600_000) { config.mailProcessDelayMilliseconds = value }
+        if let value = try integer("KEEL_CHECK_RESULT_DAYS", 1...3660) { config.checkResultDays = value }
+        if let value = text("KEEL_ICMP") {
+            guard ["auto", "off"].contains(value.lowercased()) else { throw Invalid(setting: "KEEL_ICMP", reason: "expected auto or off") }
+            config.icmp = value.lowercased()
+        }
         config.smtpTLSCertificate = text("KEEL_SMTP_TLS_CERT")
         config.smtpTLSKey = text("KEEL_SMTP_TLS_KEY")
         if (config.smtpTLSCertificate == nil) != (config.smtpTLSKey == nil) {

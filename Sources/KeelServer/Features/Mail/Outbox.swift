@@ -31,8 +31,12 @@ struct Outbox {
         for note in notes {
             note.mailState = "done"
             guard let person = byID[note.$user.id], person.active else { continue }
-            guard let ticketID = note.$ticket.id, let ticket = ticketsByID[ticketID] else { continue }
             guard preferences.wantsMail(person, kind: note.kind) else { continue }
+            guard let ticketID = note.$ticket.id, let ticket = ticketsByID[ticketID] else {
+                // Monitoring notices concern no ticket: plain mail, not threaded.
+                if note.link != nil { messages.append(try await composeNotice(note, to: person, now: now)) }
+                continue
+            }
             let message = try await compose(note, ticket: ticket, to: person, now: now)
             if note.kind == "created" {
                 if acknowledged[person.email] == nil { acknowledged[person.email] = try await recentAcknowledgements(to: person.email, now: now) }
@@ -71,14 +75,7 @@ struct Outbox {
         let zone = try await MailPreferences.timeZone(of: person, on: app.db)
         let catalog = app.catalog
         func t(_ key: String, _ values: [String: String] = [:]) -> String { catalog.text(key, language, values) }
-        func when(_ date: Date?) -> String {
-            guard let date else { return "" }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: language == .zhHans ? "zh_Hans_CN" : "en_GB")
-            formatter.timeZone = zone
-            formatter.dateFormat = language == .zhHans ? "yyyy年M月d日 HH:mm (zzz)" : "EEE d MMM yyyy, HH:mm (zzz)"
-            return formatter.string(from: date)
-        }
+        func when(_ date: Date?) -> String { Self.format(date, language: language, zone: zone) }
         let values = ["number": String(ticket.number), "title": ticket.title]
         let link = "\(config.publicBaseURL)/tickets/\(ticket.id?.uuidString ?? "")"
         var lines = [t("mail.out.\(note.kind)", values)]
@@ -121,6 +118,16 @@ struct Outbox {
         message.attempts = 0
         message.nextAttemptAt = now
         return message
+    }
+
+    /// A time as mail shows it: the recipient's language and timezone, the zone named.
+    static func format(_ date: Date?, language: Language, zone: TimeZone) -> String {
+        guard let date else { return "" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language == .zhHans ? "zh_Hans_CN" : "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = language == .zhHans ? "yyyy年M月d日 HH:mm (zzz)" : "EEE d MMM yyyy, HH:mm (zzz)"
+        return formatter.string(from: date)
     }
 
     static func escape(_ text: String) -> String {

@@ -20,6 +20,8 @@ struct ActiveCheckConfig: Codable, Sendable, Equatable {
     var tlsWarnDays = 14
     /// DNS: an address the name must resolve to (any, when nil).
     var expectedValue: String?
+    /// Ping: the TCP port connected to instead when the process may not send ICMP.
+    var fallbackPort: Int?
 }
 
 /// One probe's outcome, kept compactly for history and availability.
@@ -32,6 +34,8 @@ final class CheckResult: Model, @unchecked Sendable {
     @Field(key: "up") var up: Bool
     @OptionalField(key: "latency_ms") var latencyMs: Double?
     @OptionalField(key: "error") var error: String?
+    /// From the moment the probe was due to the moment it started.
+    @OptionalField(key: "delay_ms") var delayMs: Double?
 
     init() {}
 }

@@ -6,7 +6,7 @@ import Vapor
 enum ActiveChecks {
     static func make(_ input: CheckInput, type: String, organizationID: UUID, name: String, context: RequestContext,
                      box: SecretBox) throws -> MonitorCheck {
-        guard let kind = MonitorCheckKind(rawValue: type), [.http, .tcp, .tls, .dns].contains(kind) else {
+        guard let kind = MonitorCheckKind(rawValue: type), [.http, .tcp, .tls, .dns, .ping].contains(kind) else {
             throw KeelError.validation("type", "check_type_unsupported")
         }
         guard let target = MonitorTarget.parse(kind: kind, input.target ?? "") else { throw KeelError.validation("target", "check_target_invalid") }
@@ -56,6 +56,10 @@ enum ActiveChecks {
                 throw KeelError.validation("expectedValue", "check_expected_invalid")
             }
             config.expectedValue = expected.lowercased()
+        }
+        if let port = input.fallbackPort {
+            guard kind == .ping, (1...65535).contains(port) else { throw KeelError.validation("fallbackPort", "check_policy_invalid") }
+            config.fallbackPort = port
         }
         let now = Date()
         let check = MonitorCheck()

@@ -31,6 +31,11 @@ struct CheckInput: Content {
     var tlsWarnDays: Int?
     /// DNS: an address the name must resolve to.
     var expectedValue: String?
+    /// Ping: the TCP port tried instead when this process may not send ICMP (default 443).
+    var fallbackPort: Int?
+    /// Who is told of status changes (user ids; default: the creator), and the device watched.
+    var contacts: [String]?
+    var assetId: String?
 }
 
 struct CheckOut: Content {
@@ -51,13 +56,17 @@ struct CheckOut: Content {
     let intervalSeconds: Int?
     let lastLatencyMs: Double?
     let incidentTicketId: UUID?
+    let assetId: UUID?
+    let contacts: [UUID]
+    /// What the last probe wants known, as a code (`ping_tcp_fallback`: ICMP was not permitted).
+    let probeNote: String?
     /// Push checks: the secret URL, and commands to paste into cron or a scheduled task.
     let pingUrl: String?
     let curlCommands: [String]
 }
 
-/// `/api/v1/checks` (API.md): push checks (heartbeats) and active checks (http, tcp, tls) run
-/// by `CheckRunner`; dns and ping are refused with a clear error until their probes exist.
+/// `/api/v1/checks` (API.md): push checks (heartbeats) and active checks (http, tcp, tls, dns,
+/// ping) run by `CheckRunner`; changes and removal are in `CheckManagement`.
 enum CheckAPI {
     static func out(_ check: MonitorCheck, app: Application, showKey: Bool) throws -> CheckOut {
         let schedule = try? JSONDecoder().decode(HeartbeatSchedule.self, from: Data(check.schedule.utf8))
@@ -73,7 +82,8 @@ enum CheckAPI {
                         impact: check.impact, urgency: check.urgency, autoResolve: check.autoResolve, lastPingAt: check.lastPingAt,
                         target: check.target, intervalSeconds: CheckRunner.decodeConfig(check)?.policy.intervalSeconds,
                         lastLatencyMs: check.lastLatencyMs,
-                        incidentTicketId: check.incidentTicketID, pingUrl: url,
+                        incidentTicketId: check.incidentTicketID, assetId: check.assetID, contacts: check.contactIDs,
+                        probeNote: check.probeNote, pingUrl: url,
                         curlCommands: url.map { [
                             "curl -fsS -m 10 --retry 3 \($0)",
                             "backup.sh > backup.log 2>&1; curl -fsS -m 10 --retry 3 --data-binary @backup.log \($0)/$?",
@@ -81,7 +91,7 @@ enum CheckAPI {
                         ] } ?? [])
     }
 
-    private static func schedule(_ input: CheckInput) throws -> HeartbeatSchedule {
+    static func schedule(_ input: CheckInput) throws -> HeartbeatSchedule {
         let grace = input.graceSeconds ?? 3600
         let schedule: HeartbeatSchedule
         if let cron = input.cron, !cron.isEmpty {
@@ -115,9 +125,15 @@ enum CheckAPI {
             guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
             guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
             let type = input.type ?? "push"
+            let organizationID = try organization.requireID(), tenant = try req.tenant
+            let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant)
+                ?? (context.isIntegration ? [] : [context.user.id])
+            let assetID = try await CheckManagement.asset(input.assetId, organizationID: organizationID, tenant: tenant) ?? nil
             if type != "push" {
-                let check = try ActiveChecks.make(input, type: type, organizationID: organization.requireID(), name: name, context: context,
+                let check = try ActiveChecks.make(input, type: type, organizationID: organizationID, name: name, context: context,
                                                   box: req.application.secretBox)
+                check.contacts = CheckManagement.encode(contacts)
+                check.assetID = assetID
                 let changes = ChangeSet.creating(["name": name, "type": type, "target": check.target])
                 let actor = context.actor
                 try await req.application.write { db in
@@ -134,9 +150,11 @@ enum CheckAPI {
             let now = Date()
             let check = MonitorCheck()
             check.id = UUID()
-            check.organizationID = try organization.requireID()
+            check.organizationID = organizationID
             check.name = name
             check.type = "push"
+            check.contacts = CheckManagement.encode(contacts)
+            check.assetID = assetID
             check.schedule = String(decoding: try JSONEncoder().encode(schedule), as: UTF8.self)
             check.state = String(decoding: try JSONEncoder().encode(HeartbeatState(schedule: schedule)), as: UTF8.self)
             check.status = HeartbeatStatus.new.rawValue
@@ -150,7 +168,7 @@ enum CheckAPI {
             check.updatedAt = now
             var changes = ChangeSet()
             changes.created(["name": name, "type": "push", "schedule": check.schedule])
-            let audit = changes, actor = context.actor, organizationID = check.organizationID
+            let audit = changes, actor = context.actor
             try await req.application.write { db in
                 try await check.create(on: db)
                 try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "check.create",

@@ -16,11 +16,15 @@ enum CheckRunner {
     /// Claims and runs the checks due at `now`; returns how many ran.
     @discardableResult
     static func tick(_ app: Application, now: Date = Date()) async throws -> Int {
-        let due = try await MonitorCheck.query(on: app.db).filter(\.$type ~~ ["http", "tcp", "tls", "dns"]).filter(\.$nextCheckAt <= now)
+        let due = try await MonitorCheck.query(on: app.db).filter(\.$type ~~ activeTypes).filter(\.$nextCheckAt <= now)
             .group(.or) { $0.filter(\.$leaseUntil == nil).filter(\.$leaseUntil < now) }
-            .sort(\.$nextCheckAt).limit(1000).all()
+            .sort(\.$nextCheckAt).limit(2000).all()
         var claimed: [MonitorCheck] = []
-        for check in due where try await claim(check, app: app, now: now) { claimed.append(check) }
+        for start in stride(from: 0, to: due.count, by: 500) {
+            let batch = Array(due[start..<min(start + 500, due.count)])
+            let won = try await claim(batch, app: app, now: now)
+            claimed += batch.filter { $0.id.map(won.contains) ?? false }
+        }
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for check in claimed {
@@ -36,20 +40,24 @@ enum CheckRunner {
         return claimed.count
     }
 
-    /// Takes the check's lease unless another node holds it (one conditional UPDATE).
-    private static func claim(_ check: MonitorCheck, app: Application, now: Date) async throws -> Bool {
-        let config = decodeConfig(check)
-        let lease = now.addingTimeInterval(Double((config?.policy.timeoutSeconds ?? 30) + 30))
-        let id = try check.requireID()
+    static let activeTypes = ["http", "tcp", "tls", "dns", "ping"]
+
+    /// Takes the leases of `checks` that no other node holds, in one conditional UPDATE;
+    /// returns the ids won.
+    private static func claim(_ checks: [MonitorCheck], app: Application, now: Date) async throws -> Set<UUID> {
+        guard !checks.isEmpty else { return [] }
+        let longest = checks.map { decodeConfig($0)?.policy.timeoutSeconds ?? 30 }.max() ?? 30
+        let lease = now.addingTimeInterval(Double(longest + 30))
+        let ids = checks.compactMap(\.id)
         return try await app.write { db in
             let sql = db as! any SQLDatabase
             let rows = try await sql.update(MonitorCheck.schema)
                 .set("lease_until", to: SQLBind(lease))
-                .where("id", .equal, SQLBind(id))
+                .where("id", .in, SQLBind.group(ids))
                 .where { $0.where("lease_until", .is, SQLLiteral.null).orWhere("lease_until", .lessThan, SQLBind(now)) }
                 .returning("id")
                 .all()
-            return !rows.isEmpty
+            return Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
         }
     }
 
@@ -60,13 +68,20 @@ enum CheckRunner {
     private static func run(_ check: MonitorCheck, app: Application, now: Date) async throws {
         guard let config = decodeConfig(check), let kind = MonitorCheckKind(rawValue: check.type),
               let target = MonitorTarget.parse(kind: kind, check.target ?? "") else { return }
-        let result = await Probes.run(target, config: config, app: app, now: Date())
+        let due = check.nextCheckAt ?? now
+        let started = Date()
+        var note: String?
+        let result: MonitorResult
+        if kind == .ping {
+            (result, note) = await Probes.ping(host: target.host, config: config, app: app, at: started)
+        } else {
+            result = await Probes.run(target, config: config, app: app, now: started)
+        }
         var state = (try? JSONDecoder().decode(MonitorCheckState.self, from: Data(check.state.utf8))) ?? MonitorCheckState()
         let windows = try await MaintenanceWindows.of(check.organizationID, on: app.db)
         let inMaintenance = MaintenanceWindow.isInMaintenance(MaintenanceWindows.reference(check), at: result.at, windows: windows)
         let transition = state.record(result, policy: config.policy, inMaintenance: inMaintenance)
         let interval = TimeInterval(config.policy.intervalSeconds)
-        let due = check.nextCheckAt ?? now
         let row = CheckResult()
         row.id = OrderedID.make(at: result.at)
         row.checkID = try check.requireID()
@@ -74,9 +89,11 @@ enum CheckRunner {
         row.up = result.isUp
         row.latencyMs = result.latencyMilliseconds
         row.error = result.error?.rawValue
+        row.delayMs = max(0, started.timeIntervalSince(due) * 1000)
         check.state = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         check.status = state.status.rawValue
         check.lastLatencyMs = result.latencyMilliseconds
+        check.probeNote = note
         check.nextCheckAt = MonitorSchedule.nextDue(after: due, interval: interval, now: Date())
         check.leaseUntil = nil
         check.updatedAt = Date()
@@ -85,6 +102,9 @@ enum CheckRunner {
             try await row.create(on: db)
             try await CheckRollupRecord.add(result, checkID: checkID, on: db)
             try await check.update(on: db)
+            if let transition, !inMaintenance {
+                try await MonitoringNotices.checkChanged(check, from: transition.from.rawValue, to: transition.to.rawValue, at: transition.at, on: db)
+            }
         }
         if let transition { try await incident(for: check, transition: transition, inMaintenance: inMaintenance, app: app) }
     }

@@ -69,17 +69,28 @@ enum Heartbeats {
         check.nextCheckAt = state.evaluate(now: now).nextChangeAt
         check.updatedAt = now
         if state.lastPingAt != nil { check.lastPingAt = state.lastPingAt }
+        // Only a change of status needs the maintenance windows: inside one it is recorded, but
+        // nobody is told and no ticket opens.
+        var inMaintenance = false
+        if let transition {
+            let windows = try await MaintenanceWindows.of(check.organizationID, on: app.db)
+            inMaintenance = MaintenanceWindow.isInMaintenance(MaintenanceWindows.reference(check), at: transition.at, windows: windows)
+        }
+        let quiet = inMaintenance
         try await app.write { db in
             try await run(db)
             try await check.update(on: db)
+            if let transition, !quiet {
+                try await MonitoringNotices.checkChanged(check, from: transition.from.rawValue, to: transition.to.rawValue, at: transition.at, on: db)
+            }
         }
         guard let transition else { return }
-        try await incident(for: check, transition: transition, app: app)
+        try await incident(for: check, transition: transition, inMaintenance: inMaintenance, app: app)
     }
 
-    private static func incident(for check: MonitorCheck, transition: HeartbeatTransition, app: Application) async throws {
+    private static func incident(for check: MonitorCheck, transition: HeartbeatTransition, inMaintenance: Bool, app: Application) async throws {
         let open = try await CheckIncidents.open(of: check, on: app.db)
-        let decision = IncidentPolicy.decide(heartbeat: transition, openIncidentExists: open != nil, inMaintenance: false,
+        let decision = IncidentPolicy.decide(heartbeat: transition, openIncidentExists: open != nil, inMaintenance: inMaintenance,
                                              autoResolve: check.autoResolve)
         try await CheckIncidents.carry(decision, for: check, open: open, from: transition.from.rawValue, to: transition.to.rawValue,
                                        at: transition.at, app: app) { language in

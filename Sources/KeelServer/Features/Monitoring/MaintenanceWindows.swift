@@ -13,10 +13,20 @@ final class MaintenanceWindowRecord: Model, @unchecked Sendable {
     @Field(key: "definition") var definition: String
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
+    /// Who gets the advance and completion notices (user ids as JSON), and the occurrence
+    /// each was last sent for.
+    @OptionalField(key: "contacts") var contacts: String?
+    @OptionalField(key: "noticed_start") var noticedStart: Date?
+    @OptionalField(key: "completed_end") var completedEnd: Date?
 
     init() {}
 
     var window: MaintenanceWindow? { try? JSONDecoder().decode(MaintenanceWindow.self, from: Data(definition.utf8)) }
+    var contactIDs: [UUID] { contacts.flatMap { try? JSONDecoder().decode([UUID].self, from: Data($0.utf8)) } ?? [] }
+
+    var out: MaintenanceOut? {
+        window.map { MaintenanceOut(id: id!, organizationId: organizationID, name: name, window: $0, contacts: contactIDs) }
+    }
 }
 
 struct CreateMaintenanceWindows: AsyncMigration {
@@ -54,6 +64,8 @@ struct MaintenanceInput: Content {
     var checkIds: [String]?
     var assetIds: [String]?
     var siteIds: [String]?
+    /// Who gets the advance (48 h) and completion notices; default: the organisation's client admins.
+    var contacts: [String]?
 }
 
 struct MaintenanceOut: Content {
@@ -61,6 +73,7 @@ struct MaintenanceOut: Content {
     let organizationId: UUID
     let name: String
     let window: MaintenanceWindow
+    let contacts: [UUID]
 }
 
 /// `/api/v1/maintenance-windows`: checks covered by an open window keep their results but
@@ -93,8 +106,7 @@ enum MaintenanceWindows {
         api.on(.GET, "maintenance-windows", "Maintenance windows of the organisations the caller may see", tag: "monitoring",
                response: "MaintenanceList") { req in
             let rows = try await req.tenant.maintenanceWindows().sort(\.$createdAt, .descending).limit(1000).all()
-            return ListPage(items: rows.compactMap { row in row.window.map { MaintenanceOut(id: row.id!, organizationId: row.organizationID, name: row.name, window: $0) } },
-                            nextCursor: nil)
+            return ListPage(items: rows.compactMap(\.out), nextCursor: nil)
         }
         api.on(.POST, "maintenance-windows", "Plan a maintenance window (one-off or weekly/monthly in a timezone)", tag: "monitoring",
                body: "MaintenanceInput", response: "Maintenance", status: 201) { req in
@@ -115,6 +127,9 @@ enum MaintenanceWindows {
             let foundAssets = assets.isEmpty ? 0 : try await tenant.assets().filter(\.$organization.$id == organizationID).filter(\.$id ~~ Array(assets)).count()
             let foundSites = sites.isEmpty ? 0 : try await tenant.sites(of: organizationID).filter(\.$id ~~ Array(sites)).count()
             guard foundChecks == checks.count, foundAssets == assets.count, foundSites == sites.count else { throw KeelError.notFound }
+            let admins = try await User.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$role == Role.clientAdmin.rawValue)
+                .filter(\.$active == true).all().compactMap(\.id)
+            let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant) ?? admins
             let whole = checks.isEmpty && assets.isEmpty && sites.isEmpty
             let targets = MaintenanceTargets(organizationIDs: whole ? [organizationID] : [], siteIDs: sites, assetIDs: assets, checkIDs: checks)
             let window: MaintenanceWindow
@@ -130,13 +145,16 @@ enum MaintenanceWindows {
             record.definition = String(decoding: try JSONEncoder().encode(window), as: UTF8.self)
             record.createdBy = context.user.id
             record.createdAt = Date()
-            let actor = context.actor, changes = ChangeSet.creating(["name": name, "definition": record.definition])
+            record.contacts = CheckManagement.encode(contacts)
+            let actor = context.actor
+            let changes = ChangeSet.creating(["name": name, "definition": record.definition, "contacts": record.contacts])
             try await req.application.write { db in
                 try await record.create(on: db)
                 try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "maintenance.create",
                                           entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
             }
-            return try await MaintenanceOut(id: window.id, organizationId: organizationID, name: name, window: window).response(status: .created, for: req)
+            return try await MaintenanceOut(id: window.id, organizationId: organizationID, name: name, window: window, contacts: contacts)
+                .response(status: .created, for: req)
         }
         api.on(.DELETE, "maintenance-windows/{windowID}", "Cancel a maintenance window", tag: "monitoring", status: 204) { req in
             let context = try req.requireContext()

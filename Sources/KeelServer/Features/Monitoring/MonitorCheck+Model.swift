@@ -33,10 +33,16 @@ final class MonitorCheck: Model, @unchecked Sendable {
     @OptionalField(key: "config") var config: String?
     @OptionalField(key: "lease_until") var leaseUntil: Date?
     @OptionalField(key: "last_latency_ms") var lastLatencyMs: Double?
+    /// Who is told of status changes: user ids as a JSON array.
+    @OptionalField(key: "contacts") var contacts: String?
+    /// What the last probe wants the reader to know (a ping done over TCP, say): a catalog key.
+    @OptionalField(key: "probe_note") var probeNote: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
+
+    var contactIDs: [UUID] { contacts.flatMap { try? JSONDecoder().decode([UUID].self, from: Data($0.utf8)) } ?? [] }
 }
 
 /// One ping of a push job, with its log (the request body, capped).

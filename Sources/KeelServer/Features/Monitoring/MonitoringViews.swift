@@ -8,6 +8,8 @@ struct CheckResultOut: Content {
     let up: Bool
     let latencyMs: Double?
     let error: String?
+    /// From due time to the probe's start.
+    let delayMs: Double?
 }
 
 struct AvailabilityDayOut: Content {
@@ -70,7 +72,7 @@ enum MonitoringViews {
             let check = try await req.tenant.check(try req.idParameter("checkID"))
             let limit = min(max(req.query[Int.self, at: "limit"] ?? 100, 1), 1000)
             let rows = try await CheckResult.query(on: req.db).filter(\.$checkID == check.requireID()).sort(\.$at, .descending).limit(limit).all()
-            return ListPage(items: rows.map { CheckResultOut(at: $0.at, up: $0.up, latencyMs: $0.latencyMs, error: $0.error) }, nextCursor: nil)
+            return ListPage(items: rows.map { CheckResultOut(at: $0.at, up: $0.up, latencyMs: $0.latencyMs, error: $0.error, delayMs: $0.delayMs) }, nextCursor: nil)
         }
         api.on(.GET, "checks/{checkID}/availability", "Availability over the last `days` days (≤ 400), per day in the organisation's timezone",
                tag: "monitoring", response: "CheckAvailability") { req in

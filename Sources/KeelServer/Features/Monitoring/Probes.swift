@@ -9,7 +9,7 @@ import NIOSSL
 import Vapor
 
 /// The probes of active checks, over real sockets: HTTP(S) with status, keyword and latency
-/// rules; TCP connect; a TLS handshake reading the certificate's end date. Each returns one
+/// rules; TCP connect; a TLS handshake reading the certificate's end date; DNS; ping (`Probes+Ping`). Each returns one
 /// `MonitorResult`; failures are classified into `MonitorErrorCode`s, never thrown.
 enum Probes {
     static func run(_ target: MonitorTarget, config: ActiveCheckConfig, app: Application, now: Date = Date()) async -> MonitorResult {
@@ -18,7 +18,8 @@ enum Probes {
         case .tcp: return await tcp(host: target.host, port: target.port ?? 0, timeout: config.policy.timeoutSeconds, app: app, at: now)
         case .tls: return await tls(host: target.host, port: target.port ?? 443, config: config, app: app, at: now)
         case .dns: return await dns(host: target.host, expected: config.expectedValue, app: app, at: now)
-        case .ping, .push: return MonitorResult(at: now, isUp: false, error: .other)
+        case .ping: return await ping(host: target.host, config: config, app: app, at: now).0
+        case .push: return MonitorResult(at: now, isUp: false, error: .other)
         }
     }
 
@@ -72,7 +73,7 @@ enum Probes {
         let started = DispatchTime.now().uptimeNanoseconds
         let answer: Resolution
         do {
-            answer = try await app.threadPool.runIfActive { resolve(host) }
+            answer = try await blockingPool.runIfActive { resolve(host) }
         } catch {
             return MonitorResult(at: now, isUp: false, error: .other)
         }

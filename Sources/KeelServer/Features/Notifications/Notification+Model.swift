@@ -18,6 +18,12 @@ final class InAppNotification: Model, @unchecked Sendable {
     @OptionalField(key: "mail_state") var mailState: String?
     /// What the mail quotes: the reply's text, for instance.
     @OptionalField(key: "detail") var detail: String?
+    /// Monitoring notices (no ticket): the check concerned, where the notice leads, and the
+    /// times it names (a maintenance occurrence), shown in the reader's timezone.
+    @OptionalField(key: "check_id") var checkID: UUID?
+    @OptionalField(key: "link") var link: String?
+    @OptionalField(key: "event_at") var eventAt: Date?
+    @OptionalField(key: "event_end") var eventEnd: Date?
 
     init() {}
 }

@@ -36,6 +36,9 @@ struct NotificationOut: Content {
     let text: String
     let ticketId: UUID?
     let ticketNumber: Int
+    /// Monitoring notices: the check concerned and the page the notice leads to.
+    let checkId: UUID?
+    let link: String?
     let read: Bool
     let createdAt: Date
 }
@@ -62,9 +65,14 @@ enum NotificationAPI {
     }
 
     static func out(_ note: InAppNotification, _ req: Request) -> NotificationOut {
-        NotificationOut(id: note.id!, kind: note.kind,
-                        text: req.t("notification.\(note.kind)", ["number": String(note.ticketNumber), "title": note.title]),
-                        ticketId: note.$ticket.id, ticketNumber: note.ticketNumber, read: note.readAt != nil, createdAt: note.createdAt)
+        NotificationOut(id: note.id!, kind: note.kind, text: text(note, req), ticketId: note.$ticket.id, ticketNumber: note.ticketNumber,
+                        checkId: note.checkID, link: note.link, read: note.readAt != nil, createdAt: note.createdAt)
+    }
+
+    /// The notice in the reader's language, with its times in the reader's timezone.
+    static func text(_ note: InAppNotification, _ req: Request) -> String {
+        req.t("notification.\(note.kind)", ["number": String(note.ticketNumber), "title": note.title,
+                                             "start": note.eventAt.map { req.display($0) } ?? "", "end": note.eventEnd.map { req.display($0) } ?? ""])
     }
 }
 
