@@ -38,7 +38,8 @@ final class BadInputTests: KeelTestCase {
         try await MailProcessor(app: app).process(held)
         let values = ["organizationID": bloom.uuidString, "userID": user("shop@bloom.example").uuidString,
                       "siteID": site.uuidString, "ticketID": ticket, "calendarID": DemoData.id("calendar:green").uuidString,
-                      "messageID": held.uuidString, "assetID": try await bloomAssetID(), "licenceID": try await bloomLicenceID(admin)]
+                      "messageID": held.uuidString, "assetID": try await bloomAssetID(), "licenceID": try await bloomLicenceID(admin),
+                      "checkID": try await bloomCheckID(admin)]
         let writes = app.apiDocument.operations.filter { [.POST, .PATCH, .PUT].contains($0.method) && $0.requestSchema != nil }
         XCTAssertGreaterThanOrEqual(writes.count, 9)
         let before = try await snapshot()
@@ -72,6 +73,13 @@ final class BadInputTests: KeelTestCase {
 
     private func bloomAssetID() async throws -> String {
         try await makeAsset(bloom, name: "Till printer", kind: "printer").requireID().uuidString
+    }
+
+    private func bloomCheckID(_ admin: String) async throws -> String {
+        let (_, body) = try await call(.POST, "/api/v1/checks", token: admin, json: """
+            {"organizationId":"\(bloom.uuidString)","name":"Shop router","type":"ping","target":"192.168.1.1"}
+            """)
+        return object(body)["id"] as? String ?? ""
     }
 
     private func bloomLicenceID(_ admin: String) async throws -> String {
@@ -116,6 +124,7 @@ final class BadInputTests: KeelTestCase {
          try await count(Ticket.self), try await count(TicketComment.self), try await count(TicketEvent.self),
          try await count(TimeEntry.self), try await count(TicketLink.self), try await count(BusinessCalendarRecord.self),
          try await count(Asset.self), try await count(AssetLifecycleEvent.self), try await count(TicketAsset.self),
-         try await count(Licence.self), try await count(AssetFieldRecord.self)]
+         try await count(Licence.self), try await count(AssetFieldRecord.self), try await count(MonitorCheck.self),
+         try await count(MaintenanceWindowRecord.self)]
     }
 }

@@ -68,7 +68,9 @@ enum ActiveChecks {
         check.name = name
         check.type = kind.rawValue
         check.target = input.target?.trimmingCharacters(in: .whitespaces)
-        check.config = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        check.config = String(decoding: try encoder.encode(config), as: UTF8.self)
         check.schedule = "{}"
         check.state = String(decoding: try JSONEncoder().encode(MonitorCheckState()), as: UTF8.self)
         check.status = MonitorCheckStatus.pending.rawValue

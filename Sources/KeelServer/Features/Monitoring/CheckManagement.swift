@@ -115,7 +115,7 @@ enum CheckManagement {
                                                                  interval: TimeInterval(CheckRunner.decodeConfig(fresh)?.policy.intervalSeconds ?? 60), now: now)
                 }
                 check.target = fresh.target
-                check.config = fresh.config
+                if CheckRunner.decodeConfig(fresh) != CheckRunner.decodeConfig(check) { check.config = fresh.config }
                 check.impact = fresh.impact
                 check.urgency = fresh.urgency
             }
@@ -133,6 +133,7 @@ enum CheckManagement {
             for (field, old, new) in fields where old != new {
                 changes.record(field, before: old, after: new)
             }
+            guard !changes.isEmpty else { return try CheckAPI.out(check, app: req.application, showKey: true) }
             let audit = changes, actor = context.actor
             try await req.application.write { db in
                 try await check.update(on: db)
