@@ -47,10 +47,21 @@ extension KeelTestCase {
     }
 
     func post(_ path: String, session: String, form: [String: String]) async throws -> (HTTPStatus, String, String?) {
+        try await post(path, session: session, pairs: form.map { ($0.key, $0.value) })
+    }
+
+    /// A form as the browser sends it, repeated names (`contacts[]`) included.
+    func post(_ path: String, session: String, pairs: [(String, String)]) async throws -> (HTTPStatus, String, String?) {
         var result: (HTTPStatus, String, String?) = (.internalServerError, "", nil)
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = pairs.map { pair in
+            [pair.0, pair.1].map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "=")
+        }.joined(separator: "&")
         try await app.test(.POST, path, beforeRequest: { req in
             req.headers.cookie = HTTPCookies(dictionaryLiteral: (AuthMiddleware.sessionCookie, HTTPCookies.Value(string: session)))
-            try req.content.encode(form, as: .urlEncodedForm)
+            req.headers.contentType = .urlEncodedForm
+            req.body = ByteBuffer(string: body)
         }, afterResponse: { res async in
             result = (res.status, res.body.string, res.headers.first(name: .location))
         })

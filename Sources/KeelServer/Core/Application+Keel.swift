@@ -106,6 +106,8 @@ extension Application {
         LicencePages.register(self)
         AssetImportPages.register(self)
         MonitoringViews.register(self)
+        CheckPages.register(self)
+        MaintenancePages.register(self)
     }
 
     /// The templates, catalogs and static files shipped with the executable.

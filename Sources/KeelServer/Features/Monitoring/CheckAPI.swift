@@ -119,67 +119,72 @@ enum CheckAPI {
         }
         api.on(.POST, "checks", "Create a check (type push: a heartbeat URL for a backup or cron job)", tag: "monitoring",
                body: "CheckInput", response: "Check", status: 201) { req in
-            let context = try req.requireContext()
-            let input = try req.content.decode(CheckInput.self)
-            let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
-            guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
-            let type = input.type ?? "push"
-            let organizationID = try organization.requireID(), tenant = try req.tenant
-            let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant)
-                ?? (context.isIntegration ? [] : [context.user.id])
-            let assetID = try await CheckManagement.asset(input.assetId, organizationID: organizationID, tenant: tenant) ?? nil
-            if type != "push" {
-                let check = try ActiveChecks.make(input, type: type, organizationID: organizationID, name: name, context: context,
-                                                  box: req.application.secretBox)
-                check.contacts = CheckManagement.encode(contacts)
-                check.assetID = assetID
-                let changes = ChangeSet.creating(["name": name, "type": type, "target": check.target])
-                let actor = context.actor
-                try await req.application.write { db in
-                    try await check.create(on: db)
-                    try await AuditLog.append(on: db, actor: actor, organizationID: check.organizationID, action: "check.create",
-                                              entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: changes)
-                }
-                return try await out(check, app: req.application, showKey: false).response(status: .created, for: req)
-            }
-            let schedule = try schedule(input)
-            let impact = try TicketRules.impact(input.impact ?? "department")
-            let urgency = try TicketRules.urgency(input.urgency ?? "high")
-            let key = UUID().uuidString.lowercased()
-            let now = Date()
-            let check = MonitorCheck()
-            check.id = UUID()
-            check.organizationID = organizationID
-            check.name = name
-            check.type = "push"
-            check.contacts = CheckManagement.encode(contacts)
-            check.assetID = assetID
-            check.schedule = String(decoding: try JSONEncoder().encode(schedule), as: UTF8.self)
-            check.state = String(decoding: try JSONEncoder().encode(HeartbeatState(schedule: schedule)), as: UTF8.self)
-            check.status = HeartbeatStatus.new.rawValue
-            check.impact = impact.rawValue
-            check.urgency = urgency.rawValue
-            check.autoResolve = input.autoResolve ?? true
-            check.pingHash = Secrets.sha256Hex(key)
-            check.pingSealed = try req.application.secretBox.seal(key)
-            check.createdBy = context.user.id
-            check.createdAt = now
-            check.updatedAt = now
-            var changes = ChangeSet()
-            changes.created(["name": name, "type": "push", "schedule": check.schedule])
-            let audit = changes, actor = context.actor
-            try await req.application.write { db in
-                try await check.create(on: db)
-                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "check.create",
-                                          entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: audit)
-            }
-            return try await out(check, app: req.application, showKey: true).response(status: .created, for: req)
+            let check = try await create(try req.content.decode(CheckInput.self), req: req)
+            return try await out(check, app: req.application, showKey: check.type == "push").response(status: .created, for: req)
         }
         api.on(.GET, "checks/{checkID}", "One check with its state", tag: "monitoring", response: "Check") { req in
             let context = try req.requireContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
             return try out(check, app: req.application, showKey: context.isProviderStaff || context.role == .clientAdmin)
         }
+    }
+
+    /// A new check from the API or the form, every value checked, audited.
+    static func create(_ input: CheckInput, req: Request) async throws -> MonitorCheck {
+        let context = try req.requireContext()
+        let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
+        guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+        guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
+        let type = input.type ?? "push"
+        let organizationID = try organization.requireID(), tenant = try req.tenant
+        let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant)
+            ?? (context.isIntegration ? [] : [context.user.id])
+        let assetID = try await CheckManagement.asset(input.assetId, organizationID: organizationID, tenant: tenant) ?? nil
+        if type != "push" {
+            let check = try ActiveChecks.make(input, type: type, organizationID: organizationID, name: name, context: context,
+                                              box: req.application.secretBox)
+            check.contacts = CheckManagement.encode(contacts)
+            check.assetID = assetID
+            let changes = ChangeSet.creating(["name": name, "type": type, "target": check.target])
+            let actor = context.actor
+            try await req.application.write { db in
+                try await check.create(on: db)
+                try await AuditLog.append(on: db, actor: actor, organizationID: check.organizationID, action: "check.create",
+                                          entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: changes)
+            }
+            return check
+        }
+        let schedule = try schedule(input)
+        let impact = try TicketRules.impact(input.impact ?? "department")
+        let urgency = try TicketRules.urgency(input.urgency ?? "high")
+        let key = UUID().uuidString.lowercased()
+        let now = Date()
+        let check = MonitorCheck()
+        check.id = UUID()
+        check.organizationID = organizationID
+        check.name = name
+        check.type = "push"
+        check.contacts = CheckManagement.encode(contacts)
+        check.assetID = assetID
+        check.schedule = String(decoding: try JSONEncoder().encode(schedule), as: UTF8.self)
+        check.state = String(decoding: try JSONEncoder().encode(HeartbeatState(schedule: schedule)), as: UTF8.self)
+        check.status = HeartbeatStatus.new.rawValue
+        check.impact = impact.rawValue
+        check.urgency = urgency.rawValue
+        check.autoResolve = input.autoResolve ?? true
+        check.pingHash = Secrets.sha256Hex(key)
+        check.pingSealed = try req.application.secretBox.seal(key)
+        check.createdBy = context.user.id
+        check.createdAt = now
+        check.updatedAt = now
+        var changes = ChangeSet()
+        changes.created(["name": name, "type": "push", "schedule": check.schedule])
+        let audit = changes, actor = context.actor
+        try await req.application.write { db in
+            try await check.create(on: db)
+            try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "check.create",
+                                      entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: audit)
+        }
+        return check
     }
 }

@@ -86,60 +86,7 @@ enum CheckManagement {
             let context = try req.requireContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
             guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
-            let patch = try req.content.decode(CheckInput.self)
-            if let type = patch.type, type != check.type { throw KeelError.validation("type", "check_type_fixed") }
-            if let organization = patch.organizationId, UUID(uuidString: organization) != check.organizationID {
-                throw KeelError.validation("organizationId", "check_organization_fixed")
-            }
-            let input = try merged(current(check), patch)
-            guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
-            let before = (check.name, check.target, check.impact, check.urgency, check.config, check.schedule, check.contacts,
-                          check.assetID?.uuidString)
-            let now = Date()
-            if check.type == "push" {
-                let schedule = try CheckAPI.schedule(input)
-                if var state = try? JSONDecoder().decode(HeartbeatState.self, from: Data(check.state.utf8)), state.schedule != schedule {
-                    _ = state.reschedule(schedule, now: now)
-                    check.schedule = String(decoding: try JSONEncoder().encode(schedule), as: UTF8.self)
-                    check.state = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-                    check.status = state.status.rawValue
-                    check.nextCheckAt = state.evaluate(now: now).nextChangeAt
-                }
-                check.impact = try TicketRules.impact(input.impact ?? check.impact).rawValue
-                check.urgency = try TicketRules.urgency(input.urgency ?? check.urgency).rawValue
-            } else {
-                let fresh = try ActiveChecks.make(input, type: check.type, organizationID: check.organizationID, name: name, context: context,
-                                                  box: req.application.secretBox)
-                if fresh.target != check.target || CheckRunner.decodeConfig(fresh)?.policy != CheckRunner.decodeConfig(check)?.policy {
-                    check.nextCheckAt = MonitorSchedule.firstDue(checkID: try check.requireID(),
-                                                                 interval: TimeInterval(CheckRunner.decodeConfig(fresh)?.policy.intervalSeconds ?? 60), now: now)
-                }
-                check.target = fresh.target
-                if CheckRunner.decodeConfig(fresh) != CheckRunner.decodeConfig(check) { check.config = fresh.config }
-                check.impact = fresh.impact
-                check.urgency = fresh.urgency
-            }
-            check.name = name
-            check.autoResolve = input.autoResolve ?? check.autoResolve
-            let tenant = try req.tenant
-            if let ids = try await contacts(patch.contacts, organizationID: check.organizationID, tenant: tenant) { check.contacts = encode(ids) }
-            if case .some(let asset) = try await asset(patch.assetId, organizationID: check.organizationID, tenant: tenant) { check.assetID = asset }
-            check.updatedAt = now
-            var changes = ChangeSet()
-            let fields: [(String, String?, String?)] = [
-                ("name", before.0, check.name), ("target", before.1, check.target), ("impact", before.2, check.impact),
-                ("urgency", before.3, check.urgency), ("config", before.4, check.config), ("schedule", before.5, check.schedule),
-                ("contacts", before.6, check.contacts), ("assetId", before.7, check.assetID?.uuidString)]
-            for (field, old, new) in fields where old != new {
-                changes.record(field, before: old, after: new)
-            }
-            guard !changes.isEmpty else { return try CheckAPI.out(check, app: req.application, showKey: true) }
-            let audit = changes, actor = context.actor
-            try await req.application.write { db in
-                try await check.update(on: db)
-                try await AuditLog.append(on: db, actor: actor, organizationID: check.organizationID, action: "check.update",
-                                          entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: audit)
-            }
+            try await update(check, with: try req.content.decode(CheckInput.self), context: context, req: req)
             return try CheckAPI.out(check, app: req.application, showKey: true)
         }
         api.on(.DELETE, "checks/{checkID}", "Remove a check with its results (its incident tickets stay)", tag: "monitoring", status: 204) { req in
@@ -148,6 +95,64 @@ enum CheckManagement {
             guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
             try await remove(check, context: context, app: req.application)
             return HTTPStatus.noContent
+        }
+    }
+
+    /// Changes the fields `patch` gives, checked by the same rules as a new check; audited
+    /// when something changed.
+    static func update(_ check: MonitorCheck, with patch: CheckInput, context: RequestContext, req: Request) async throws {
+        if let type = patch.type, type != check.type { throw KeelError.validation("type", "check_type_fixed") }
+        if let organization = patch.organizationId, UUID(uuidString: organization) != check.organizationID {
+            throw KeelError.validation("organizationId", "check_organization_fixed")
+        }
+        let input = try merged(current(check), patch)
+        guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
+        let before = (check.name, check.target, check.impact, check.urgency, check.config, check.schedule, check.contacts,
+                      check.assetID?.uuidString)
+        let now = Date()
+        if check.type == "push" {
+            let schedule = try CheckAPI.schedule(input)
+            if var state = try? JSONDecoder().decode(HeartbeatState.self, from: Data(check.state.utf8)), state.schedule != schedule {
+                _ = state.reschedule(schedule, now: now)
+                check.schedule = String(decoding: try JSONEncoder().encode(schedule), as: UTF8.self)
+                check.state = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+                check.status = state.status.rawValue
+                check.nextCheckAt = state.evaluate(now: now).nextChangeAt
+            }
+            check.impact = try TicketRules.impact(input.impact ?? check.impact).rawValue
+            check.urgency = try TicketRules.urgency(input.urgency ?? check.urgency).rawValue
+        } else {
+            let fresh = try ActiveChecks.make(input, type: check.type, organizationID: check.organizationID, name: name, context: context,
+                                              box: req.application.secretBox)
+            if fresh.target != check.target || CheckRunner.decodeConfig(fresh)?.policy != CheckRunner.decodeConfig(check)?.policy {
+                check.nextCheckAt = MonitorSchedule.firstDue(checkID: try check.requireID(),
+                                                             interval: TimeInterval(CheckRunner.decodeConfig(fresh)?.policy.intervalSeconds ?? 60), now: now)
+            }
+            check.target = fresh.target
+            if CheckRunner.decodeConfig(fresh) != CheckRunner.decodeConfig(check) { check.config = fresh.config }
+            check.impact = fresh.impact
+            check.urgency = fresh.urgency
+        }
+        check.name = name
+        check.autoResolve = input.autoResolve ?? check.autoResolve
+        let tenant = try req.tenant
+        if let ids = try await contacts(patch.contacts, organizationID: check.organizationID, tenant: tenant) { check.contacts = encode(ids) }
+        if case .some(let asset) = try await asset(patch.assetId, organizationID: check.organizationID, tenant: tenant) { check.assetID = asset }
+        check.updatedAt = now
+        var changes = ChangeSet()
+        let fields: [(String, String?, String?)] = [
+            ("name", before.0, check.name), ("target", before.1, check.target), ("impact", before.2, check.impact),
+            ("urgency", before.3, check.urgency), ("config", before.4, check.config), ("schedule", before.5, check.schedule),
+            ("contacts", before.6, check.contacts), ("assetId", before.7, check.assetID?.uuidString)]
+        for (field, old, new) in fields where old != new {
+            changes.record(field, before: old, after: new)
+        }
+        guard !changes.isEmpty else { return }
+        let audit = changes, actor = context.actor
+        try await req.application.write { db in
+            try await check.update(on: db)
+            try await AuditLog.append(on: db, actor: actor, organizationID: check.organizationID, action: "check.update",
+                                      entityType: "check", entityID: check.id?.uuidString.lowercased(), changes: audit)
         }
     }
 

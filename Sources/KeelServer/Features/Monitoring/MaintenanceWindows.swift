@@ -110,63 +110,70 @@ enum MaintenanceWindows {
         }
         api.on(.POST, "maintenance-windows", "Plan a maintenance window (one-off or weekly/monthly in a timezone)", tag: "monitoring",
                body: "MaintenanceInput", response: "Maintenance", status: 201) { req in
-            let context = try req.requireContext()
-            let input = try req.content.decode(MaintenanceInput.self)
-            let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
-            let organizationID = try organization.requireID()
-            guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
-            func ids(_ raw: [String]?, _ field: String) throws -> Set<UUID> {
-                guard (raw?.count ?? 0) <= 200 else { throw KeelError.validation(field, "maintenance_invalid") }
-                return Set(try (raw ?? []).map { guard let id = UUID(uuidString: $0) else { throw KeelError.validation(field, "maintenance_invalid") }; return id })
-            }
-            let checks = try ids(input.checkIds, "checkIds"), assets = try ids(input.assetIds, "assetIds"), sites = try ids(input.siteIds, "siteIds")
-            // Every target must be the organisation's and visible to the caller: one scoped query per kind.
-            let tenant = try req.tenant
-            let foundChecks = checks.isEmpty ? 0 : try await tenant.checks().filter(\.$organizationID == organizationID).filter(\.$id ~~ Array(checks)).count()
-            let foundAssets = assets.isEmpty ? 0 : try await tenant.assets().filter(\.$organization.$id == organizationID).filter(\.$id ~~ Array(assets)).count()
-            let foundSites = sites.isEmpty ? 0 : try await tenant.sites(of: organizationID).filter(\.$id ~~ Array(sites)).count()
-            guard foundChecks == checks.count, foundAssets == assets.count, foundSites == sites.count else { throw KeelError.notFound }
-            let admins = try await User.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$role == Role.clientAdmin.rawValue)
-                .filter(\.$active == true).all().compactMap(\.id)
-            let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant) ?? admins
-            let whole = checks.isEmpty && assets.isEmpty && sites.isEmpty
-            let targets = MaintenanceTargets(organizationIDs: whole ? [organizationID] : [], siteIDs: sites, assetIDs: assets, checkIDs: checks)
-            let window: MaintenanceWindow
-            do {
-                window = try MaintenanceWindow(id: UUID(), recurrence: try recurrence(input), targets: targets).validated()
-            } catch let error as MaintenanceError {
-                throw KeelError.validation(error.rawValue, "maintenance_invalid")
-            }
-            let record = MaintenanceWindowRecord()
-            record.id = window.id
-            record.organizationID = organizationID
-            record.name = name
-            record.definition = String(decoding: try JSONEncoder().encode(window), as: UTF8.self)
-            record.createdBy = context.user.id
-            record.createdAt = Date()
-            record.contacts = CheckManagement.encode(contacts)
-            let actor = context.actor
-            let changes = ChangeSet.creating(["name": name, "definition": record.definition, "contacts": record.contacts])
-            try await req.application.write { db in
-                try await record.create(on: db)
-                try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "maintenance.create",
-                                          entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
-            }
-            return try await MaintenanceOut(id: window.id, organizationId: organizationID, name: name, window: window, contacts: contacts)
-                .response(status: .created, for: req)
+            try await create(try req.content.decode(MaintenanceInput.self), req: req).response(status: .created, for: req)
         }
         api.on(.DELETE, "maintenance-windows/{windowID}", "Cancel a maintenance window", tag: "monitoring", status: 204) { req in
             let context = try req.requireContext()
             let record = try await req.tenant.maintenanceWindow(try req.idParameter("windowID"))
             guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
-            let actor = context.actor, changes = ChangeSet.single("name", before: record.name, after: nil)
-            try await req.application.write { db in
-                try await record.delete(on: db)
-                try await AuditLog.append(on: db, actor: actor, organizationID: record.organizationID, action: "maintenance.delete",
-                                          entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
-            }
+            try await remove(record, context: context, app: req.application)
             return HTTPStatus.noContent
+        }
+    }
+
+    /// A window planned from the API or the page: targets the organisation's, contacts checked, audited.
+    static func create(_ input: MaintenanceInput, req: Request) async throws -> MaintenanceOut {
+        let context = try req.requireContext()
+        let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
+        guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+        let organizationID = try organization.requireID()
+        guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
+        func ids(_ raw: [String]?, _ field: String) throws -> Set<UUID> {
+            guard (raw?.count ?? 0) <= 200 else { throw KeelError.validation(field, "maintenance_invalid") }
+            return Set(try (raw ?? []).map { guard let id = UUID(uuidString: $0) else { throw KeelError.validation(field, "maintenance_invalid") }; return id })
+        }
+        let checks = try ids(input.checkIds, "checkIds"), assets = try ids(input.assetIds, "assetIds"), sites = try ids(input.siteIds, "siteIds")
+        // Every target must be the organisation's and visible to the caller: one scoped query per kind.
+        let tenant = try req.tenant
+        let foundChecks = checks.isEmpty ? 0 : try await tenant.checks().filter(\.$organizationID == organizationID).filter(\.$id ~~ Array(checks)).count()
+        let foundAssets = assets.isEmpty ? 0 : try await tenant.assets().filter(\.$organization.$id == organizationID).filter(\.$id ~~ Array(assets)).count()
+        let foundSites = sites.isEmpty ? 0 : try await tenant.sites(of: organizationID).filter(\.$id ~~ Array(sites)).count()
+        guard foundChecks == checks.count, foundAssets == assets.count, foundSites == sites.count else { throw KeelError.notFound }
+        let admins = try await User.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$role == Role.clientAdmin.rawValue)
+            .filter(\.$active == true).all().compactMap(\.id)
+        let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant) ?? admins
+        let whole = checks.isEmpty && assets.isEmpty && sites.isEmpty
+        let targets = MaintenanceTargets(organizationIDs: whole ? [organizationID] : [], siteIDs: sites, assetIDs: assets, checkIDs: checks)
+        let window: MaintenanceWindow
+        do {
+            window = try MaintenanceWindow(id: UUID(), recurrence: try recurrence(input), targets: targets).validated()
+        } catch let error as MaintenanceError {
+            throw KeelError.validation(error.rawValue, "maintenance_invalid")
+        }
+        let record = MaintenanceWindowRecord()
+        record.id = window.id
+        record.organizationID = organizationID
+        record.name = name
+        record.definition = String(decoding: try JSONEncoder().encode(window), as: UTF8.self)
+        record.createdBy = context.user.id
+        record.createdAt = Date()
+        record.contacts = CheckManagement.encode(contacts)
+        let actor = context.actor
+        let changes = ChangeSet.creating(["name": name, "definition": record.definition, "contacts": record.contacts])
+        try await req.application.write { db in
+            try await record.create(on: db)
+            try await AuditLog.append(on: db, actor: actor, organizationID: organizationID, action: "maintenance.create",
+                                      entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
+        }
+        return MaintenanceOut(id: window.id, organizationId: organizationID, name: name, window: window, contacts: contacts)
+    }
+
+    static func remove(_ record: MaintenanceWindowRecord, context: RequestContext, app: Application) async throws {
+        let actor = context.actor, changes = ChangeSet.single("name", before: record.name, after: nil)
+        try await app.write { db in
+            try await record.delete(on: db)
+            try await AuditLog.append(on: db, actor: actor, organizationID: record.organizationID, action: "maintenance.delete",
+                                      entityType: "maintenance_window", entityID: record.id?.uuidString.lowercased(), changes: changes)
         }
     }
 }

@@ -91,19 +91,19 @@ enum MonitoringViews {
         let id: String; let name: String; let organization: String; let organizationId: String; let type: String; let target: String
         let status: String; let statusCode: String; let latency: String; let since: String
     }
-    struct ListData: Encodable { let rows: [Row]; let red: Int }
+    struct ListData: Encodable { let rows: [Row]; let red: Int; let canManage: Bool }
     struct StripRow: Encodable { let id: String; let name: String; let status: String; let statusCode: String; let percent: String; let svg: String }
     struct StatusData: Encodable { let organization: String; let percent: String; let checks: [StripRow] }
     struct DetailData: Encodable {
         let name: String; let target: String; let status: String; let statusCode: String; let percent: String
-        let strip: String; let chart: String; let results: [Row]; let organizationId: String
+        let strip: String; let chart: String; let results: [Row]; let organizationId: String; let id: String; let note: String?
     }
 
     static func statusLabel(_ code: String, req: Request) -> String { req.t("monitoring.status.\(code)") }
 
     static func register(_ routes: any RoutesBuilder) {
         routes.get("monitoring") { req async throws -> Response in
-            _ = try req.requireWebContext()
+            let context = try req.requireWebContext()
             let checks = try await req.tenant.checks().limit(5000).all()
             let organizations = try await req.tenant.organizations().all()
             let names = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id!, $0.name) })
@@ -115,7 +115,8 @@ enum MonitoringViews {
                     status: statusLabel(check.status, req: req), statusCode: check.status,
                     latency: check.lastLatencyMs.map { MonitorSVG.format($0, decimals: 0) + " ms" } ?? "", since: req.display(check.updatedAt))
             }
-            return try await req.renderPage("monitoring/index", data: ListData(rows: rows, red: checks.filter { red.contains($0.status) }.count))
+            return try await req.renderPage("monitoring/index", data: ListData(rows: rows, red: checks.filter { red.contains($0.status) }.count,
+                                                                           canManage: context.isProviderStaff || context.role == .clientAdmin))
         }
         routes.get("monitoring", "organizations", ":organizationID") { req async throws -> Response in
             _ = try req.requireWebContext()
@@ -156,7 +157,8 @@ enum MonitoringViews {
                         statusCode: result.up ? "up" : "down",
                         latency: result.latencyMs.map { MonitorSVG.format($0, decimals: 0) + " ms" } ?? "", since: "")
                 },
-                organizationId: check.organizationID.uuidString))
+                organizationId: check.organizationID.uuidString, id: check.id!.uuidString,
+                note: check.probeNote.map { req.t("monitoring.note.\($0)") }))
         }
     }
 }
