@@ -64,7 +64,7 @@ final class HeartbeatTests: KeelTestCase {
         XCTAssertEqual(bad.0, .unprocessableEntity)
         XCTAssertEqual(errorCode(bad.1), "check_schedule_invalid")
         let http = try await call(.POST, "/api/v1/checks", token: admin, json: """
-            {"organizationId":"\(green.uuidString)","name":"web","type":"ping","target":"example.com"}
+            {"organizationId":"\(green.uuidString)","name":"web","type":"smtp","target":"example.com"}
             """)
         XCTAssertEqual(errorCode(http.1), "check_type_unsupported")
         // Client users do not see checks; their admins do, with the ping URL.
