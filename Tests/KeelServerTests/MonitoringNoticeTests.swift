@@ -192,3 +192,31 @@ extension ActiveCheckTests {
         XCTAssertEqual(rollups, 1, "the old hour's roll-up stays")
     }
 }
+
+extension ActiveCheckTests {
+    func testTheSchedulerDoesNotWaitForASlowTarget() async throws {
+        let port = try await startTarget()
+        let fast = try await create(#"{"organizationId":"\#(green.uuidString)","name":"Fast","type":"http","target":"http://127.0.0.1:\#(port)/ok","retries":0}"#)
+        let slow = try await create(#"{"organizationId":"\#(green.uuidString)","name":"Slow","type":"http","target":"http://127.0.0.1:\#(port)/slow","retries":0}"#)
+        try await MonitorCheck.query(on: app.db).set(\.$nextCheckAt, to: Date().addingTimeInterval(-2)).update()
+        let scheduler = CheckScheduler(app: app)
+        try await scheduler.step()
+        func results(_ check: MonitorCheck) async throws -> [CheckResult] {
+            try await CheckResult.query(on: app.db).filter(\.$checkID == check.requireID()).all()
+        }
+        try await Task.sleep(nanoseconds: 250_000_000)
+        try await scheduler.step()
+        var fastResults = try await results(fast), slowResults = try await results(slow)
+        XCTAssertEqual(fastResults.count, 1, "the fast probe is stored while the slow one (600 ms) still runs")
+        XCTAssertEqual(slowResults.count, 0)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(fastResults.first?.delayMs), 1000, "it was due two seconds ago")
+        try await Task.sleep(nanoseconds: 900_000_000)
+        try await scheduler.step()
+        fastResults = try await results(fast)
+        slowResults = try await results(slow)
+        XCTAssertEqual(slowResults.count, 1)
+        XCTAssertEqual(fastResults.count, 1, "not due again for an interval")
+        let leased = try await MonitorCheck.query(on: app.db).filter(\.$leaseUntil != nil).count()
+        XCTAssertEqual(leased, 0, "leases are released when results are stored")
+    }
+}

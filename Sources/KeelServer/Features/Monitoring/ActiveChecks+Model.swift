@@ -64,24 +64,42 @@ final class CheckRollupRecord: Model, @unchecked Sendable {
 
     /// Adds a result to its hour's roll-up (created on the hour's first result).
     static func add(_ result: MonitorResult, checkID: UUID, on db: any Database) async throws {
-        let hour = Date(timeIntervalSince1970: (result.at.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
-        let record = try await CheckRollupRecord.query(on: db).filter(\.$checkID == checkID).filter(\.$start == hour).first() ?? {
-            let fresh = CheckRollupRecord()
-            fresh.id = OrderedID.make(at: hour)
-            fresh.checkID = checkID
-            fresh.start = hour
-            fresh.upCount = 0; fresh.downCount = 0; fresh.latencyCount = 0; fresh.latencySum = 0
-            return fresh
-        }()
-        var rollup = record.rollup
-        rollup.add(MonitorSample(result))
-        record.upCount = rollup.upCount
-        record.downCount = rollup.downCount
-        record.latencyCount = rollup.latencyCount
-        record.latencySum = rollup.latencySum
-        record.latencyMin = rollup.latencyMin
-        record.latencyMax = rollup.latencyMax
-        try await record.save(on: db)
+        try await add([(checkID, result)], on: db)
+    }
+
+    /// Adds results to their hours' roll-ups: one query finds the existing ones.
+    static func add(_ results: [(checkID: UUID, result: MonitorResult)], on db: any Database) async throws {
+        guard !results.isEmpty else { return }
+        func hour(_ date: Date) -> Date { Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 3600).rounded(.down) * 3600) }
+        struct Key: Hashable { let check: UUID; let hour: Double }
+        let hours = Array(Set(results.map { hour($0.result.at) }))
+        let existing = try await CheckRollupRecord.query(on: db).filter(\.$checkID ~~ Array(Set(results.map(\.checkID))))
+            .filter(\.$start ~~ hours).all()
+        var records = Dictionary(existing.map { (Key(check: $0.checkID, hour: hour($0.start).timeIntervalSince1970), $0) }) { first, _ in first }
+        var touched: [Key] = [], seen = Set<Key>()
+        for (checkID, result) in results {
+            let start = hour(result.at)
+            let key = Key(check: checkID, hour: start.timeIntervalSince1970)
+            let record = records[key] ?? {
+                let fresh = CheckRollupRecord()
+                fresh.id = OrderedID.make(at: start)
+                fresh.checkID = checkID
+                fresh.start = start
+                fresh.upCount = 0; fresh.downCount = 0; fresh.latencyCount = 0; fresh.latencySum = 0
+                return fresh
+            }()
+            records[key] = record
+            if seen.insert(key).inserted { touched.append(key) }
+            var rollup = record.rollup
+            rollup.add(MonitorSample(result))
+            record.upCount = rollup.upCount
+            record.downCount = rollup.downCount
+            record.latencyCount = rollup.latencyCount
+            record.latencySum = rollup.latencySum
+            record.latencyMin = rollup.latencyMin
+            record.latencyMax = rollup.latencyMax
+        }
+        for key in touched { try await records[key]?.save(on: db) }
     }
 }
 
