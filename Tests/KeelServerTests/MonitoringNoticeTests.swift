@@ -220,3 +220,34 @@ extension ActiveCheckTests {
         XCTAssertEqual(leased, 0, "leases are released when results are stored")
     }
 }
+
+extension ActiveCheckTests {
+    func testConcurrentPingsShareCommitsAndLoseNothing() async throws {
+        let admin = try await token("admin@keel.test")
+        let (code, body) = try await call(.POST, "/api/v1/checks", token: admin, json: """
+            {"organizationId":"\(green.uuidString)","name":"Busy job","type":"push","periodSeconds":3600,"graceSeconds":600}
+            """)
+        XCTAssertEqual(code, .created, body)
+        let ping = try XCTUnwrap(object(body)["pingUrl"] as? String).replacingOccurrences(of: app.keel.publicBaseURL, with: "")
+        let checkID = try XCTUnwrap(UUID(uuidString: object(body)["id"] as? String ?? ""))
+        let application: Application = app
+        let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    var status: HTTPStatus = .internalServerError
+                    try await application.test(index % 3 == 0 ? .POST : .GET, ping + (index == 59 ? "/fail" : ""), beforeRequest: { req in
+                        if index % 3 == 0 { req.body = ByteBuffer(string: "log line \(index)") }
+                    }, afterResponse: { res async in status = res.status })
+                    return status
+                }
+            }
+            return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+        }
+        XCTAssertEqual(statuses.filter { $0 == .ok }.count, 60)
+        let runs = try await HeartbeatRun.query(on: app.db).filter(\.$checkID == checkID).count()
+        XCTAssertEqual(runs, 60, "every ping kept")
+        let check = try await MonitorCheck.find(checkID, on: app.db)
+        XCTAssertNotNil(check?.lastPingAt)
+        XCTAssertTrue(["up", "failed"].contains(check?.status ?? ""), check?.status ?? "")
+    }
+}

@@ -42,9 +42,14 @@ enum Heartbeats {
         }
         run.body = String(decoding: body, as: UTF8.self)
         run.truncated = truncated
-        try await apply(to: check, at: now, app: req.application) { state in state.record(kind, at: now) } run: { db in
+        // Pings share commits (a burst of jobs finishing together); the state is read inside
+        // the transaction, so two pings of one job never overwrite each other.
+        let checkID = run.checkID
+        let change = try await req.application.groupCommit.submit { db in
             try await run.create(on: db)
+            return try await step(checkID, at: now, on: db) { state in state.record(kind, at: now) }
         }
+        if let change { try await incident(for: change.check, transition: change.transition, inMaintenance: change.inMaintenance, app: req.application) }
         return text(.ok, "OK")
     }
 
@@ -53,39 +58,38 @@ enum Heartbeats {
     static func tick(_ app: Application, now: Date = Date()) async throws -> Int {
         let due = try await MonitorCheck.query(on: app.db).filter(\.$type == "push").filter(\.$nextCheckAt <= now).limit(500).all()
         for check in due {
-            try await apply(to: check, at: now, app: app) { state in state.advance(now: now) } run: { _ in }
+            let checkID = try check.requireID()
+            let change = try await app.groupCommit.submit { db in
+                try await step(checkID, at: now, on: db) { state in state.advance(now: now) }
+            }
+            if let change { try await incident(for: change.check, transition: change.transition, inMaintenance: change.inMaintenance, app: app) }
         }
         return due.count
     }
 
-    /// One step of a job's state, stored with its consequence for the incident ticket.
-    private static func apply(to check: MonitorCheck, at now: Date, app: Application,
-                              step: (inout HeartbeatState) -> HeartbeatTransition?,
-                              run: @escaping @Sendable (any Database) async throws -> Void) async throws {
-        guard var state = try? JSONDecoder().decode(HeartbeatState.self, from: Data(check.state.utf8)) else { return }
+    struct Change: Sendable { let check: MonitorCheck; let transition: HeartbeatTransition; let inMaintenance: Bool }
+
+    /// One step of a job's state inside a write transaction, stored with the contacts' notices
+    /// of a change; returns the change. Inside a maintenance window a change is recorded, but
+    /// nobody is told and no ticket opens.
+    private static func step(_ checkID: UUID, at now: Date, on db: any Database,
+                             _ step: @Sendable (inout HeartbeatState) -> HeartbeatTransition?) async throws -> Change? {
+        guard let check = try await MonitorCheck.find(checkID, on: db),
+              var state = try? JSONDecoder().decode(HeartbeatState.self, from: Data(check.state.utf8)) else { return nil }
         let transition = step(&state)
         check.state = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         check.status = state.status.rawValue
         check.nextCheckAt = state.evaluate(now: now).nextChangeAt
         check.updatedAt = now
         if state.lastPingAt != nil { check.lastPingAt = state.lastPingAt }
-        // Only a change of status needs the maintenance windows: inside one it is recorded, but
-        // nobody is told and no ticket opens.
-        var inMaintenance = false
-        if let transition {
-            let windows = try await MaintenanceWindows.of(check.organizationID, on: app.db)
-            inMaintenance = MaintenanceWindow.isInMaintenance(MaintenanceWindows.reference(check), at: transition.at, windows: windows)
+        try await check.update(on: db)
+        guard let transition else { return nil }
+        let windows = try await MaintenanceWindows.of(check.organizationID, on: db)
+        let inMaintenance = MaintenanceWindow.isInMaintenance(MaintenanceWindows.reference(check), at: transition.at, windows: windows)
+        if !inMaintenance {
+            try await MonitoringNotices.checkChanged(check, from: transition.from.rawValue, to: transition.to.rawValue, at: transition.at, on: db)
         }
-        let quiet = inMaintenance
-        try await app.write { db in
-            try await run(db)
-            try await check.update(on: db)
-            if let transition, !quiet {
-                try await MonitoringNotices.checkChanged(check, from: transition.from.rawValue, to: transition.to.rawValue, at: transition.at, on: db)
-            }
-        }
-        guard let transition else { return }
-        try await incident(for: check, transition: transition, inMaintenance: inMaintenance, app: app)
+        return Change(check: check, transition: transition, inMaintenance: inMaintenance)
     }
 
     private static func incident(for check: MonitorCheck, transition: HeartbeatTransition, inMaintenance: Bool, app: Application) async throws {
