@@ -363,7 +363,7 @@ def part_checks(binary: str, args) -> dict:
             "creation": creation,
             "window_minutes": round(window_minutes, 2),
             "target_hits_per_min": round(in_window / window_minutes, 1) if window_minutes > 0 else None,
-            "target_hits_by_minute": [minute_buckets.get(m, 0) for m in range(int(window_minutes) + 1)],
+            "target_hits_by_full_minute": [minute_buckets.get(m, 0) for m in range(int(window_minutes))],
             "results_per_min": round(len(rows) / window_minutes, 1) if window_minutes > 0 else None,
             "results_down": down,
             "checks_without_result_in_window": len(phase) - len(per_check) if window_minutes * 60 >= interval else None,

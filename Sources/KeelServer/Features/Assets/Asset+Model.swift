@@ -46,6 +46,8 @@ final class Asset: Model, @unchecked Sendable {
     @OptionalField(key: "antivirus") var antivirus: String?
     /// The latest inventory's content fingerprint (the document itself is in `AssetInventoryDocument`).
     @OptionalField(key: "inventory_fingerprint") var inventoryFingerprint: String?
+    /// SHA-256 of the last inventory body the device sent, as sent (`xml:` or `json:` first).
+    @OptionalField(key: "inventory_body_hash") var inventoryBodyHash: String?
     @OptionalField(key: "last_inventory_at") var lastInventoryAt: Date?
     /// Set when the device's serial or UUID also belongs to another organisation's asset.
     @OptionalField(key: "conflict_organization_id") var conflictOrganizationID: UUID?

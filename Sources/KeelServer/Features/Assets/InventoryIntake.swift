@@ -42,6 +42,12 @@ enum InventoryIntake {
             return response
         }
         guard !raw.isEmpty else { return refuse(req, .badRequest, "inventory_body_empty", json: wantsJSON) }
+        // The very bytes this device sent last time: nothing to inflate, read or compare.
+        let bodyHash = Secrets.sha256Hex(bytes: raw)
+        if let kind = try await InventoryStore(organizationID: organizationID).touchUnchanged(bodyHash: bodyHash, app: req.application) {
+            return kind == "json" ? reply(GlpiInventoryReply.inventoryAccepted, contentType: GlpiInventoryReply.contentType)
+                : reply(FusionInventoryReply.inventoryAccepted)
+        }
         let document: [UInt8]
         do {
             switch InventoryBody.detect(raw) {
@@ -55,7 +61,9 @@ enum InventoryIntake {
         } catch {
             return refuse(req, .badRequest, "inventory_body_corrupt", json: wantsJSON)
         }
-        if InventoryBody.detect(document) == .json { return try await handleJSON(req, document, organizationID: organizationID) }
+        if InventoryBody.detect(document) == .json {
+            return try await handleJSON(req, document, organizationID: organizationID, bodyHash: "json:" + bodyHash)
+        }
         let message: FusionInventoryMessage
         do {
             message = try FusionInventoryReader.read(document)
@@ -73,7 +81,7 @@ enum InventoryIntake {
             return reply(FusionInventoryReply.prolog(frequencyHours: 24, send: true))
         case .inventory(let inventory, _):
             let compressed = InventoryBody.detect(raw) == .zlib
-            try await store(inventory, organizationID: organizationID, req: req,
+            try await store(inventory, organizationID: organizationID, req: req, bodyHash: "xml:" + bodyHash,
                             agentXMLZlib: { compressed ? raw : Inflate.compress(document) })
             return reply(FusionInventoryReply.inventoryAccepted)
         }
@@ -81,7 +89,7 @@ enum InventoryIntake {
 
     /// The GLPI agent's JSON: CONTACT is answered with the tasks Keel serves; a partial
     /// inventory (only the sections that changed) is laid over the device's last one.
-    static func handleJSON(_ req: Request, _ document: [UInt8], organizationID: UUID) async throws -> Response {
+    static func handleJSON(_ req: Request, _ document: [UInt8], organizationID: UUID, bodyHash: String) async throws -> Response {
         let message: GlpiInventoryMessage
         do {
             message = try GlpiInventoryReader.read(document)
@@ -96,26 +104,29 @@ enum InventoryIntake {
             if details.isPartial, let previous = try await InventoryStore(organizationID: organizationID).previous(for: inventory.ids, on: req.db) {
                 inventory = inventory.merged(over: previous, sections: details.sections)
             }
-            try await store(inventory, organizationID: organizationID, req: req)
+            try await store(inventory, organizationID: organizationID, req: req, bodyHash: bodyHash)
             return reply(GlpiInventoryReply.inventoryAccepted, contentType: GlpiInventoryReply.contentType)
         }
     }
 
     /// Into the ledger, whichever agent sent it: the unchanged case first with the write gate
     /// held only for "last seen", else prepared outside the gate and applied inside it.
-    private static func store(_ inventory: Inventory, organizationID: UUID, req: Request,
+    private static func store(_ inventory: Inventory, organizationID: UUID, req: Request, bodyHash: String,
                               agentXMLZlib: () -> [UInt8]? = { nil }) async throws {
         let store = InventoryStore(organizationID: organizationID)
         let now = Date()
         let address = req.remoteAddress?.ipAddress
         let fingerprint = inventory.fingerprint.description
         if let assetID = try await store.unchangedAsset(inventory, fingerprint: fingerprint, on: req.db),
-           try await req.application.write({ db in try await store.touch(assetID, inventory, fingerprint: fingerprint, on: db, now: now) }) {
+           try await req.application.write({ db in
+               try await store.touch(assetID, inventory, fingerprint: fingerprint, bodyHash: bodyHash, on: db, now: now)
+           }) {
             return
         }
         let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint, agentXMLZlib: agentXMLZlib())
         let outcome = try await req.application.write { db in
             let outcome = try await store.apply(prepared, on: db, now: now)
+            try await store.remember(bodyHash: bodyHash, of: outcome, on: db)
             try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)
             return outcome
         }

@@ -1,4 +1,5 @@
 import Fluent
+import Vapor
 import Foundation
 import KeelDomain
 import SQLKit
@@ -74,12 +75,40 @@ struct InventoryStore {
 
     /// An unchanged re-inventory: "last seen" moves; free space is outside the fingerprint
     /// but kept current. Only when the fingerprint still matches (another write may have won).
-    func touch(_ assetID: UUID, _ inventory: Inventory, fingerprint: String, on db: any Database, now: Date) async throws -> Bool {
+    func touch(_ assetID: UUID, _ inventory: Inventory, fingerprint: String, bodyHash: String, on db: any Database, now: Date) async throws -> Bool {
         guard let asset = try await Asset.query(on: db).filter(\.$id == assetID).field(\.$id).field(\.$inventoryFingerprint).first(),
               asset.inventoryFingerprint == fingerprint else { return false }
         try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
-            .set(\.$volumes, to: Self.volumes(inventory)).update()
+            .set(\.$volumes, to: Self.volumes(inventory)).set(\.$inventoryBodyHash, to: bodyHash).update()
         return true
+    }
+
+    /// The same bytes as the device's last inventory: only "last seen" moves, in a commit
+    /// shared with other agents'. Returns the body's kind (`xml`, `json`), nil when unknown.
+    func touchUnchanged(bodyHash: String, app: Application) async throws -> String? {
+        let organizationID = self.organizationID
+        let candidates = ["xml:" + bodyHash, "json:" + bodyHash]
+        guard let asset = try await Asset.query(on: app.db).filter(\.$organization.$id == organizationID)
+            .filter(\.$inventoryBodyHash ~~ candidates).field(\.$id).field(\.$inventoryBodyHash).first(),
+              let assetID = asset.id, let stored = asset.inventoryBodyHash else { return nil }
+        let now = Date()
+        let touched = try await app.groupCommit.submit { db in
+            let sql = db as! any SQLDatabase
+            let rows = try await sql.update(Asset.schema).set("last_inventory_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(assetID)).where("inventory_body_hash", .equal, SQLBind(stored))
+                .returning("id").all()
+            return !rows.isEmpty
+        }
+        return touched ? String(stored.prefix { $0 != ":" }) : nil
+    }
+
+    /// Which body the device's ledger entry now reflects.
+    func remember(bodyHash: String, of outcome: Outcome, on db: any Database) async throws {
+        let assetID: UUID
+        switch outcome {
+        case .created(let id), .updated(let id, _), .unchanged(let id), .conflict(let id, _): assetID = id
+        }
+        try await Asset.query(on: db).filter(\.$id == assetID).set(\.$inventoryBodyHash, to: bodyHash).update()
     }
 
     func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> Outcome {
