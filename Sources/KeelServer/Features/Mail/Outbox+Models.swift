@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KeelDomain
 import SQLKit
 
 /// A composed notification mail waiting for the relay, sent, or given up on. Written in the
@@ -26,6 +27,22 @@ final class OutboundMessage: Model, @unchecked Sendable {
     @OptionalField(key: "sent_at") var sentAt: Date?
 
     init() {}
+
+    /// A composed mail, queued for the relay now.
+    init(composed outgoing: MailOutgoing, to person: User, kind: String, ticketID: UUID? = nil, now: Date) {
+        id = UUID()
+        createdAt = now
+        self.ticketID = ticketID
+        userID = person.id
+        recipient = person.email
+        self.kind = kind
+        subject = String(outgoing.subject.prefix(300))
+        messageID = outgoing.messageID
+        raw = Data(MailComposer.compose(outgoing))
+        status = Status.queued.rawValue
+        attempts = 0
+        nextAttemptAt = now
+    }
 }
 
 /// Email preferences of a person or of a whole organisation (`owner_type` user/organization).

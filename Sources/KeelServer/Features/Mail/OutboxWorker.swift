@@ -126,18 +126,6 @@ struct Digests {
                                     to: [MailAddress(address: person.email, name: person.name)], subject: title, textBody: text,
                                     htmlBody: html, messageID: messageID, date: now,
                                     timeZoneOffsetMinutes: zone.secondsFromGMT(for: now) / 60, loopValue: app.keel.mailHostname)
-        let message = OutboundMessage()
-        message.id = UUID()
-        message.createdAt = now
-        message.userID = personID
-        message.recipient = person.email
-        message.kind = "digest"
-        message.subject = String(title.prefix(300))
-        message.messageID = messageID
-        message.raw = Data(MailComposer.compose(outgoing))
-        message.status = OutboundMessage.Status.queued.rawValue
-        message.attempts = 0
-        message.nextAttemptAt = now
-        return message
+        return OutboundMessage(composed: outgoing, to: person, kind: "digest", now: now)
     }
 }
