@@ -46,6 +46,8 @@ struct RequestContext: Sendable {
     var isProviderAdmin: Bool { role == .providerAdmin && integrationOrganizationID == nil }
     var isProviderStaff: Bool { role.isProviderStaff && integrationOrganizationID == nil }
     var isIntegration: Bool { integrationOrganizationID != nil }
+    /// Provider staff and client admins set up monitoring (checks, windows) and see ping keys.
+    var managesMonitoring: Bool { isProviderStaff || role == .clientAdmin }
 
     /// The person behind a personal credential. An integration token acts for an organisation,
     /// not for the person who created it, so it cannot reach that person's own things.

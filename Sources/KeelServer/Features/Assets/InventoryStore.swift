@@ -236,20 +236,7 @@ struct InventoryStore {
         }
         try await AssetSoftware.query(on: db).filter(\.$asset.$id == assetID).delete()
         try await AssetMAC.query(on: db).filter(\.$asset.$id == assetID).delete()
-        // Rows go in through SQLKit, not as Fluent models: ~800 software rows per computer, and
-        // building a model per row costs more than the insert itself.
-        let sql = db as! any SQLDatabase
-        let rows: [[any SQLExpression]] = prepared.software.map { item in
-            [SQLBind(OrderedID.make()), SQLBind(assetID), SQLBind(organizationID), SQLBind(item.key), SQLBind(item.name), SQLBind(item.version),
-             SQLBind(item.publisher)]
-        }
-        // SQLite allows 32,766 bound values per statement; 7 columns a row.
-        for chunk in stride(from: 0, to: rows.count, by: 1000) {
-            try await sql.insert(into: AssetSoftware.schema)
-                .columns("id", "asset_id", "organization_id", "catalog_key", "name", "version", "publisher")
-                .rows(Array(rows[chunk..<min(chunk + 1000, rows.count)]))
-                .run()
-        }
+        try await Self.insertSoftware(prepared.software, assetID: assetID, organizationID: organizationID, on: db)
         let macs = Set(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }).sorted().map { mac -> AssetMAC in
             let row = AssetMAC()
             row.id = UUID()
@@ -258,6 +245,47 @@ struct InventoryStore {
             return row
         }
         if !macs.isEmpty { try await macs.create(on: db) }
+    }
+
+    /// Software rows in one statement. On SQLite the list goes as one JSON text that SQLite
+    /// unpacks itself (`json_each`): ~800 rows bound one value at a time cost more than the
+    /// insert. Row ids share the device's time-ordered prefix, numbered in the last digits,
+    /// so the primary-key index is appended to. On PostgreSQL: a multi-row INSERT.
+    static func insertSoftware(_ software: [SoftwareRow], assetID: UUID, organizationID: UUID, on db: any Database) async throws {
+        guard !software.isEmpty else { return }
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name == "sqlite" {
+            var json = "["
+            json.reserveCapacity(software.count * 80)
+            for (index, item) in software.enumerated() {
+                if index > 0 { json += "," }
+                json += "[" + JSONText.quoted(item.key) + "," + JSONText.quoted(item.name) + "," + JSONText.quoted(item.version) + ","
+                    + JSONText.quoted(item.publisher) + "]"
+            }
+            json += "]"
+            // 65,536 rows per prefix at most: the last four hex digits number them.
+            for start in stride(from: 0, to: software.count, by: 65_536) {
+                let prefix = String(OrderedID.make().uuidString.prefix(32))
+                try await sql.raw("""
+                    INSERT INTO asset_software (id, asset_id, organization_id, catalog_key, name, version, publisher)
+                    SELECT \(bind: prefix) || printf('%04X', j.key - \(literal: start)), \(bind: assetID), \(bind: organizationID),
+                           j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3
+                    FROM json_each(\(bind: json)) AS j WHERE j.key >= \(literal: start) AND j.key < \(literal: start + 65_536)
+                    """).run()
+            }
+            return
+        }
+        let rows: [[any SQLExpression]] = software.map { item in
+            [SQLBind(OrderedID.make()), SQLBind(assetID), SQLBind(organizationID), SQLBind(item.key), SQLBind(item.name), SQLBind(item.version),
+             SQLBind(item.publisher)]
+        }
+        // At most 65,535 bound values per statement; 7 columns a row.
+        for chunk in stride(from: 0, to: rows.count, by: 1000) {
+            try await sql.insert(into: AssetSoftware.schema)
+                .columns("id", "asset_id", "organization_id", "catalog_key", "name", "version", "publisher")
+                .rows(Array(rows[chunk..<min(chunk + 1000, rows.count)]))
+                .run()
+        }
     }
 
     private func record(_ rows: [(kind: String, subject: String, from: String?, to: String?)], for assetID: UUID,

@@ -114,7 +114,7 @@ enum CheckAPI {
         api.on(.GET, "checks", "Monitoring checks of the organisations the caller may see", tag: "monitoring", response: "CheckList") { req in
             let context = try req.requireContext()
             let (items, next) = try await ListQuery(req).page(try req.tenant.checks())
-            let show = context.isProviderStaff || context.role == .clientAdmin
+            let show = context.managesMonitoring
             return ListPage(items: try items.map { try out($0, app: req.application, showKey: show) }, nextCursor: next)
         }
         api.on(.POST, "checks", "Create a check (type push: a heartbeat URL for a backup or cron job)", tag: "monitoring",
@@ -125,7 +125,7 @@ enum CheckAPI {
         api.on(.GET, "checks/{checkID}", "One check with its state", tag: "monitoring", response: "Check") { req in
             let context = try req.requireContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
-            return try out(check, app: req.application, showKey: context.isProviderStaff || context.role == .clientAdmin)
+            return try out(check, app: req.application, showKey: context.managesMonitoring)
         }
     }
 
@@ -133,7 +133,7 @@ enum CheckAPI {
     static func create(_ input: CheckInput, req: Request) async throws -> MonitorCheck {
         let context = try req.requireContext()
         let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
-        guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+        guard context.managesMonitoring else { throw KeelError.forbidden }
         guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
         let type = input.type ?? "push"
         let organizationID = try organization.requireID(), tenant = try req.tenant

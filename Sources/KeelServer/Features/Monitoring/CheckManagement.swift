@@ -85,14 +85,14 @@ enum CheckManagement {
                body: "CheckPatch", response: "Check") { req in
             let context = try req.requireContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             try await update(check, with: try req.content.decode(CheckInput.self), context: context, req: req)
             return try CheckAPI.out(check, app: req.application, showKey: true)
         }
         api.on(.DELETE, "checks/{checkID}", "Remove a check with its results (its incident tickets stay)", tag: "monitoring", status: 204) { req in
             let context = try req.requireContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             try await remove(check, context: context, app: req.application)
             return HTTPStatus.noContent
         }

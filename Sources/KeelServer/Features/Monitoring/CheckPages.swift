@@ -30,7 +30,7 @@ enum CheckPages {
     static func register(_ routes: any RoutesBuilder) {
         routes.get("monitoring", "checks", "new") { req async throws -> Response in
             let context = try req.requireWebContext()
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             let type = req.query[String.self, at: "type"].flatMap { types.contains($0) ? $0 : nil }
             guard let raw = req.query[String.self, at: "organizationId"], let type else {
                 let organizations = try await req.tenant.organizations().sort(\.$name).all()
@@ -62,7 +62,7 @@ enum CheckPages {
         routes.post("monitoring", "checks", ":checkID", "edit") { req async throws -> Response in
             let context = try req.requireWebContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             let posted = try req.content.decode(Form.self)
             do {
                 var patch = try input(posted, type: check.type)
@@ -79,7 +79,7 @@ enum CheckPages {
         routes.post("monitoring", "checks", ":checkID", "delete") { req async throws -> Response in
             let context = try req.requireWebContext()
             let check = try await req.tenant.check(try req.idParameter("checkID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             try await CheckManagement.remove(check, context: context, app: req.application)
             return req.redirect(to: "/monitoring", redirectType: .normal)
         }
@@ -133,7 +133,7 @@ enum CheckPages {
     static func form(_ req: Request, check: MonitorCheck?, organization: Organization, type: String, posted: Form?,
                      error: String? = nil, field: String? = nil) async throws -> Response {
         let context = try req.requireWebContext()
-        guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+        guard context.managesMonitoring else { throw KeelError.forbidden }
         let organizationID = try organization.requireID()
         let current = check.map(CheckManagement.current) ?? CheckInput()
         func value(_ postedValue: String?, _ stored: Int?, _ fallback: String = "") -> String { postedValue ?? stored.map(String.init) ?? fallback }

@@ -42,7 +42,7 @@ enum MaintenancePages {
         routes.post("monitoring", "maintenance", ":windowID", "delete") { req async throws -> Response in
             let context = try req.requireWebContext()
             let record = try await req.tenant.maintenanceWindow(try req.idParameter("windowID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             try await MaintenanceWindows.remove(record, context: context, app: req.application)
             return req.redirect(to: "/monitoring/maintenance?organizationId=\(record.organizationID.uuidString)", redirectType: .normal)
         }
@@ -124,7 +124,7 @@ enum MaintenancePages {
                        when: describe(window, req: req), covers: covers, next: next,
                        contacts: record.contactIDs.compactMap { personNames[$0] }.joined(separator: ", "))
         }
-        let canPlan = organization != nil && (context.isProviderStaff || context.role == .clientAdmin)
+        let canPlan = organization != nil && (context.managesMonitoring)
         var checks: [Choice] = [], sites: [Choice] = [], assets: [Choice] = [], contacts: [Choice] = []
         if let organization, canPlan {
             let id = try organization.requireID()

@@ -115,7 +115,7 @@ enum MaintenanceWindows {
         api.on(.DELETE, "maintenance-windows/{windowID}", "Cancel a maintenance window", tag: "monitoring", status: 204) { req in
             let context = try req.requireContext()
             let record = try await req.tenant.maintenanceWindow(try req.idParameter("windowID"))
-            guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+            guard context.managesMonitoring else { throw KeelError.forbidden }
             try await remove(record, context: context, app: req.application)
             return HTTPStatus.noContent
         }
@@ -125,7 +125,7 @@ enum MaintenanceWindows {
     static func create(_ input: MaintenanceInput, req: Request) async throws -> MaintenanceOut {
         let context = try req.requireContext()
         let organization = try await req.tenant.organization(UUID(uuidString: input.organizationId ?? ""))
-        guard context.isProviderStaff || context.role == .clientAdmin else { throw KeelError.forbidden }
+        guard context.managesMonitoring else { throw KeelError.forbidden }
         let organizationID = try organization.requireID()
         guard let name = FieldRules.cleanText(input.name ?? "", maximum: 200) else { throw KeelError.validation("name", "name_invalid") }
         func ids(_ raw: [String]?, _ field: String) throws -> Set<UUID> {

@@ -116,7 +116,7 @@ enum MonitoringViews {
                     latency: check.lastLatencyMs.map { MonitorSVG.format($0, decimals: 0) + " ms" } ?? "", since: req.display(check.updatedAt))
             }
             return try await req.renderPage("monitoring/index", data: ListData(rows: rows, red: checks.filter { red.contains($0.status) }.count,
-                                                                           canManage: context.isProviderStaff || context.role == .clientAdmin))
+                                                                           canManage: context.managesMonitoring))
         }
         routes.get("monitoring", "organizations", ":organizationID") { req async throws -> Response in
             _ = try req.requireWebContext()
