@@ -13,7 +13,7 @@ enum InventoryAuth {
     struct Credentials: Content { let organizationId: UUID; let user: String; let password: String }
 
     /// Whether the request may deliver an inventory for this enrolment.
-    static func allows(_ request: Request, _ enrolment: InventoryEnrolment) -> Bool {
+    static func allows(_ request: Request, _ enrolment: EnrolmentKeys.Enrolment) -> Bool {
         guard let expected = enrolment.basicUser, let hash = enrolment.basicPasswordHash else { return true }
         guard let given = request.headers.basicAuthorization, given.username == expected else { return false }
         return Secrets.constantTimeEquals(Secrets.sha256Hex(given.password), hash)

@@ -31,7 +31,7 @@ enum InventoryIntake {
             req.logger.warning("inventory refused: unknown enrolment key", metadata: ["address": "\(req.remoteAddress?.description ?? "-")"])
             return refuse(req, .forbidden, "inventory_key_unknown", json: wantsJSON)
         }
-        let organizationID = enrolment.$organization.id
+        let organizationID = enrolment.organizationID
         guard InventoryAuth.allows(req, enrolment) else {
             // The agent answers the challenge with --user/--password.
             if req.headers.basicAuthorization != nil {

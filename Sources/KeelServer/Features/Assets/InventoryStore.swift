@@ -88,9 +88,11 @@ struct InventoryStore {
     func touchUnchanged(bodyHash: String, app: Application) async throws -> String? {
         let organizationID = self.organizationID
         let candidates = ["xml:" + bodyHash, "json:" + bodyHash]
-        guard let asset = try await Asset.query(on: app.db).filter(\.$organization.$id == organizationID)
-            .filter(\.$inventoryBodyHash ~~ candidates).field(\.$id).field(\.$inventoryBodyHash).first(),
-              let assetID = asset.id, let stored = asset.inventoryBodyHash else { return nil }
+        let read = app.db as! any SQLDatabase
+        guard let row = try await read.select().columns("id", "inventory_body_hash").from(Asset.schema)
+            .where("organization_id", .equal, SQLBind(organizationID)).where("inventory_body_hash", .in, SQLBind.group(candidates))
+            .limit(1).first() else { return nil }
+        let assetID = try row.decode(column: "id", as: UUID.self), stored = try row.decode(column: "inventory_body_hash", as: String.self)
         let now = Date()
         let touched = try await app.groupCommit.submit { db in
             let sql = db as! any SQLDatabase
