@@ -150,7 +150,8 @@ class Keel:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
 
     def log_errors(self) -> dict:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         lines = [line for line in open(self.log_path, encoding="utf-8", errors="replace") if "[ ERROR ]" in line or "[ CRITICAL ]" in line
                  or " error" in line.lower()]
         return {"count": len(lines), "first": [line.strip()[:300] for line in lines[:5]]}
@@ -159,17 +160,29 @@ class Keel:
         return {"keel_peak_rss": proc_status(self.pid, "VmHWM"), "keel_rss": proc_status(self.pid, "VmRSS"),
                 "keel_threads": proc_status(self.pid, "Threads"), "log_errors": self.log_errors()}
 
-    def stop(self) -> None:
+    def stop(self) -> dict:
+        """Stops Keel with SIGTERM (as a service manager would) and answers how that went: a clean
+        exit is code 0 with no crash report in the log."""
+        errors_before = self.log_errors()["count"]
         self.process.terminate()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
         self.log.close()
+        text = open(self.log_path, encoding="utf-8", errors="replace").read()
+        crash = next((line.strip() for line in text.splitlines() if "runtime failure" in line or "Fatal error" in line), None)
+        after = self.log_errors()["count"] - errors_before
+        info = {"exit_code": self.process.returncode, "error_lines_during_shutdown": after, "crash": crash}
+        if crash or self.process.returncode not in (0, -signal.SIGTERM):
+            info["log"] = self.log_path if self.keep else "(removed; rerun with --keep)"
+            print(f"  Keel did not stop cleanly: exit {self.process.returncode}, {crash or ''}")
         if self.keep:
             print(f"  kept {self.work}")
         else:
             shutil.rmtree(self.work, ignore_errors=True)
+        return info
 
 
 def create_many(keel: Keel, bodies: list[dict], threads: int, timeout: float):
@@ -276,6 +289,7 @@ def part_checks(binary: str, args) -> dict:
         except OSError:
             time.sleep(0.1)
     keel = Keel(binary, "checks", args.keep)
+    result: dict = {}
     try:
         bodies = [{"organizationId": keel.org, "name": f"bench {i}", "type": "http", "target": f"http://127.0.0.1:{port}/t/{i}",
                    "intervalSeconds": interval, "timeoutSeconds": 10} for i in range(args.checks)]
@@ -358,7 +372,7 @@ def part_checks(binary: str, args) -> dict:
             for a, b in zip(times, times[1:]):
                 if b >= window_started:
                     jitter.append(abs((b - a) - interval) * 1000)
-        result = {
+        result.update({
             "checks": args.checks, "interval_s": interval, "minutes": args.minutes, "warmup_s": args.warmup,
             "creation": creation,
             "window_minutes": round(window_minutes, 2),
@@ -375,7 +389,7 @@ def part_checks(binary: str, args) -> dict:
             "keel_cpu_s": round(keel_cpu, 1), "keel_cpu_pct": round(100 * keel_cpu / max(1e-9, window_minutes * 60), 1),
             "target_cpu_s": round(target_cpu, 1), "generator_cpu_s": round(own_cpu() - gen_at_window, 1),
             **stats,
-        }
+        })
         delay = result["delay_column"] if has_delay else result["delay_from_grid"]
         print(f"checks: {result['target_hits_per_min']}/min at the target, {result['results_per_min']}/min in check_results over "
               f"{window_minutes:.1f} min; scheduling delay p50 {delay.get('p50_ms')} ms, p99 {delay.get('p99_ms')} ms, "
@@ -389,7 +403,7 @@ def part_checks(binary: str, args) -> dict:
         for p in targets:
             if p.is_alive():
                 p.kill()
-        keel.stop()
+        result["shutdown"] = keel.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -430,6 +444,7 @@ def ping_worker(port: int, paths: list[str], offset: int, seconds: float, start_
 
 def part_pings(binary: str, args) -> dict:
     keel = Keel(binary, "pings", args.keep)
+    result: dict = {}
     try:
         bodies = [{"organizationId": keel.org, "name": f"bench push {i}", "type": "push", "periodSeconds": 60, "graceSeconds": 60}
                   for i in range(args.push_checks)]
@@ -472,20 +487,20 @@ def part_pings(binary: str, args) -> dict:
             by_status = dict(db.execute("SELECT status, count(*) FROM monitor_checks WHERE type = 'push' GROUP BY status").fetchall())
         stats = keel.stats()
         accepted = len(latencies)
-        result = {"push_checks": len(paths), "clients": args.clients, "seconds": args.seconds, "accepted": accepted,
+        result.update({"push_checks": len(paths), "clients": args.clients, "seconds": args.seconds, "accepted": accepted,
                   "accepted_per_s": round(accepted / args.seconds, 1), **summary_ms(latencies, 2),
                   "per_second": [per_second.get(s, 0) for s in range(int(args.seconds))],
                   "non_200": statuses, "exceptions": exceptions,
                   "heartbeat_runs": runs, "lost": warm_ok + accepted - runs, "check_status": by_status,
                   "keel_cpu_s": round(keel_cpu, 1), "keel_cpu_pct": round(100 * keel_cpu / args.seconds, 1),
-                  "generator_cpu_s": round(own_cpu() - gen0, 1), **stats}
+                  "generator_cpu_s": round(own_cpu() - gen0, 1), **stats})
         result["meets_target"] = result["accepted_per_s"] >= 5000 and not statuses and result["lost"] == 0
         print(f"pings: {result['accepted_per_s']}/s accepted with {args.clients} clients, p50 {result.get('p50_ms')} ms, "
               f"p99 {result.get('p99_ms')} ms, {sum(statuses.values())} non-200, {exceptions} exceptions, "
               f"{result['lost']} lost (runs stored {runs}); Keel {result['keel_cpu_pct']} % CPU")
         return result
     finally:
-        keel.stop()
+        result["shutdown"] = keel.stop()
 
 
 # ------------------------------------------------------------------------------------- alerts part
@@ -544,6 +559,7 @@ def post_alerts(keel: Keel, token: str, tag: str, indexes: list[int], clients: i
 
 def part_alerts(binary: str, args) -> dict:
     keel = Keel(binary, "alerts", args.keep)
+    result: dict = {}
     try:
         status, created = keel.api("POST", "/api/v1/tokens", {"name": "bench alertmanager", "organizationId": keel.org})
         if status != 201:
@@ -569,8 +585,8 @@ def part_alerts(binary: str, args) -> dict:
         with keel.db() as db:
             after = db.execute("SELECT count(*) FROM tickets WHERE channel = 'monitoring'").fetchone()[0]
         stats = keel.stats()
-        result = {"alerts_sent": sent, "sequential": sequential, "concurrent": concurrent, "tickets_found_via_api": found,
-                  "monitoring_tickets_added_in_db": after - before, **stats}
+        result.update({"alerts_sent": sent, "sequential": sequential, "concurrent": concurrent, "tickets_found_via_api": found,
+                       "monitoring_tickets_added_in_db": after - before, **stats})
         result["meets_target"] = (max(sequential.get("p99_ms", 1e9), concurrent.get("p99_ms", 1e9)) <= 100 and found == sent
                                   and not sequential["failures"] and not concurrent["failures"])
         for name, r in (("sequential", sequential), (f"{args.alert_clients} clients", concurrent)):
@@ -579,7 +595,7 @@ def part_alerts(binary: str, args) -> dict:
         print(f"alerts: {found} of {sent} tickets found via GET /api/v1/tickets?q={tag}; {after - before} monitoring tickets added")
         return result
     finally:
-        keel.stop()
+        result["shutdown"] = keel.stop()
 
 
 def main() -> int:

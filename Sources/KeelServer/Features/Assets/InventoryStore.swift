@@ -58,9 +58,9 @@ struct InventoryStore {
     /// Read-only: the asset this inventory would update when its content is exactly what
     /// the ledger already has (the common case: agents report daily, little changes).
     func unchangedAsset(_ inventory: Inventory, fingerprint: String, on db: any Database) async throws -> UUID? {
-        let (keys, known) = try await candidates(for: inventory.ids, on: db)
+        let (keys, fingerprints) = try await candidates(for: inventory.ids, on: db)
         guard case .existing(let assetID, _) = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID),
-              known[assetID]?.inventoryFingerprint == fingerprint else { return nil }
+              fingerprints[assetID] == fingerprint else { return nil }
         return assetID
     }
 
@@ -115,12 +115,12 @@ struct InventoryStore {
 
     func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> Outcome {
         let inventory = prepared.inventory
-        let (keys, known) = try await candidates(for: inventory.ids, on: db)
+        let (keys, fingerprints) = try await candidates(for: inventory.ids, on: db)
         let match = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID)
         switch match {
         case .existing(let assetID, _):
-            guard let asset = known[assetID] else { return try await create(prepared, on: db, now: now, conflict: nil) }
-            if asset.inventoryFingerprint == prepared.fingerprint {
+            guard let asset = try await Asset.find(assetID, on: db) else { return try await create(prepared, on: db, now: now, conflict: nil) }
+            if fingerprints[assetID] == prepared.fingerprint {
                 try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
                     .set(\.$volumes, to: prepared.volumes).update()
                 return .unchanged(assetID)
@@ -133,32 +133,53 @@ struct InventoryStore {
         }
     }
 
-    /// Assets that share any identifier with the incoming device, with their MACs.
-    private func candidates(for ids: InventoryDeviceIDs, on db: any Database) async throws -> ([InventoryDeviceKeys], [UUID: Asset]) {
+    /// Assets that share any identifier with the incoming device, with their MACs, and each
+    /// one's inventory fingerprint. Narrow SQL reads: every agent request asks, mostly for a
+    /// device that is new or unchanged, where building models would cost more than the queries.
+    private func candidates(for ids: InventoryDeviceIDs, on db: any Database) async throws -> ([InventoryDeviceKeys], [UUID: String]) {
         let serial = InventoryIdentity.serial(ids.biosSerial)
         let uuid = InventoryIdentity.uuid(ids.hardwareUUID)
         let macs = ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }
+        let sql = db as! any SQLDatabase
         var assetIDs = Set<UUID>()
         if !macs.isEmpty {
-            let rows = try await AssetMAC.query(on: db).filter(\.$mac ~~ macs).all()
-            assetIDs.formUnion(rows.map { $0.$asset.id })
-        }
-        let query = Asset.query(on: db).group(.or) { group in
-            if let deviceID = ids.deviceID { group.filter(\.$deviceID == deviceID) }
-            if let serial { group.filter(\.$biosSerial == serial) }
-            if let uuid { group.filter(\.$hardwareUUID == uuid) }
-            if !assetIDs.isEmpty { group.filter(\.$id ~~ Array(assetIDs)) }
+            let rows = try await sql.select().column("asset_id").from(AssetMAC.schema).where("mac", .in, SQLBind.group(macs)).all()
+            assetIDs.formUnion(try rows.map { try $0.decode(column: "asset_id", as: UUID.self) })
         }
         guard ids.deviceID != nil || serial != nil || uuid != nil || !assetIDs.isEmpty else { return ([], [:]) }
-        let assets = try await query.limit(200).all()
-        guard !assets.isEmpty else { return ([], [:]) }
-        let found = try await AssetMAC.query(on: db).filter(\.$asset.$id ~~ assets.compactMap(\.id)).all()
-        let macsByAsset = Dictionary(grouping: found, by: { $0.$asset.id }).mapValues { $0.map(\.mac) }
-        let keys = assets.map { asset in
-            InventoryDeviceKeys(assetID: asset.id!, organizationID: asset.$organization.id, deviceID: asset.deviceID,
-                                biosSerial: asset.biosSerial, hardwareUUID: asset.hardwareUUID, macs: macsByAsset[asset.id!] ?? [])
+        let rows = try await sql.select()
+            .columns("id", "organization_id", "device_id", "bios_serial", "hardware_uuid", "inventory_fingerprint")
+            .from(Asset.schema)
+            .where { group in
+                var group = group
+                if let deviceID = ids.deviceID { group = group.orWhere("device_id", .equal, SQLBind(deviceID)) }
+                if let serial { group = group.orWhere("bios_serial", .equal, SQLBind(serial)) }
+                if let uuid { group = group.orWhere("hardware_uuid", .equal, SQLBind(uuid)) }
+                if !assetIDs.isEmpty { group = group.orWhere("id", .in, SQLBind.group(Array(assetIDs))) }
+                return group
+            }
+            .limit(200).all()
+        guard !rows.isEmpty else { return ([], [:]) }
+        struct Found { let id: UUID; let organizationID: UUID; let deviceID: String?; let serial: String?; let uuid: String? }
+        var found: [Found] = []
+        var fingerprints: [UUID: String] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            found.append(Found(id: id, organizationID: try row.decode(column: "organization_id", as: UUID.self),
+                               deviceID: try row.decode(column: "device_id", as: String?.self),
+                               serial: try row.decode(column: "bios_serial", as: String?.self),
+                               uuid: try row.decode(column: "hardware_uuid", as: String?.self)))
+            fingerprints[id] = try row.decode(column: "inventory_fingerprint", as: String?.self)
         }
-        return (keys, Dictionary(uniqueKeysWithValues: assets.map { ($0.id!, $0) }))
+        let macRows = try await sql.select().columns("asset_id", "mac").from(AssetMAC.schema)
+            .where("asset_id", .in, SQLBind.group(found.map(\.id))).all()
+        var macsByAsset: [UUID: [String]] = [:]
+        for row in macRows { macsByAsset[try row.decode(column: "asset_id", as: UUID.self), default: []].append(try row.decode(column: "mac", as: String.self)) }
+        let keys = found.map { asset in
+            InventoryDeviceKeys(assetID: asset.id, organizationID: asset.organizationID, deviceID: asset.deviceID,
+                                biosSerial: asset.serial, hardwareUUID: asset.uuid, macs: macsByAsset[asset.id] ?? [])
+        }
+        return (keys, fingerprints)
     }
 
     private func create(_ prepared: Prepared, on db: any Database, now: Date, conflict: UUID?) async throws -> Outcome {
