@@ -195,7 +195,7 @@ struct InventoryStore {
         fill(asset, from: prepared, now: now)
         try await asset.create(on: db)
         let assetID = asset.id!
-        try await replaceDetails(of: assetID, with: prepared, on: db)
+        try await replaceDetails(of: assetID, with: prepared, on: db, isNew: true)
         try await record([("created", inventory.hardware.hostname ?? "", nil, nil)] +
                          (conflict.map { [("conflict", "organization", nil, $0.uuidString.lowercased())] } ?? []),
                          for: assetID, on: db, at: now)
@@ -245,10 +245,10 @@ struct InventoryStore {
     }
 
     /// Software and MACs are replaced whole: one DELETE and one multi-row INSERT each.
-    private func replaceDetails(of assetID: UUID, with prepared: Prepared, on db: any Database) async throws {
+    private func replaceDetails(of assetID: UUID, with prepared: Prepared, on db: any Database, isNew: Bool = false) async throws {
         let inventory = prepared.inventory
         let document = prepared.document
-        if let existing = try await AssetInventoryDocument.find(assetID, on: db) {
+        if !isNew, let existing = try await AssetInventoryDocument.find(assetID, on: db) {
             existing.document = document
             try await existing.update(on: db)
         } else {
@@ -257,17 +257,16 @@ struct InventoryStore {
             row.document = document
             try await row.create(on: db)
         }
-        try await AssetSoftware.query(on: db).filter(\.$asset.$id == assetID).delete()
-        try await AssetMAC.query(on: db).filter(\.$asset.$id == assetID).delete()
-        try await Self.insertSoftware(prepared.software, assetID: assetID, organizationID: organizationID, on: db)
-        let macs = Set(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }).sorted().map { mac -> AssetMAC in
-            let row = AssetMAC()
-            row.id = UUID()
-            row.$asset.id = assetID
-            row.mac = mac
-            return row
+        if !isNew {
+            try await AssetSoftware.query(on: db).filter(\.$asset.$id == assetID).delete()
+            try await AssetMAC.query(on: db).filter(\.$asset.$id == assetID).delete()
         }
-        if !macs.isEmpty { try await macs.create(on: db) }
+        try await Self.insertSoftware(prepared.software, assetID: assetID, organizationID: organizationID, on: db)
+        let macs = Set(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }).sorted()
+        if !macs.isEmpty {
+            try await (db as! any SQLDatabase).insert(into: AssetMAC.schema).columns("id", "asset_id", "mac")
+                .rows(macs.map { [SQLBind(UUID()), SQLBind(assetID), SQLBind($0)] }).run()
+        }
     }
 
     /// Software rows in one statement. On SQLite the list goes as one JSON text that SQLite
