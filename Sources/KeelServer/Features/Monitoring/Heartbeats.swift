@@ -25,31 +25,18 @@ enum Heartbeats {
 
     static func ping(_ req: Request, suffix: String) async throws -> Response {
         let key = req.parameters.get("key") ?? ""
-        guard let kind = HeartbeatPing(pathSuffix: suffix) else { return text(.notFound, req.t("error.ping_unknown")) }
-        guard key.count <= 100, let check = try await MonitorCheck.query(on: req.db).filter(\.$pingHash == Secrets.sha256Hex(key)).first() else {
+        guard let kind = HeartbeatPing(pathSuffix: suffix), key.count <= 100 else { return text(.notFound, req.t("error.ping_unknown")) }
+        let hash = Secrets.sha256Hex(key)
+        guard let checkID = try await req.application.pingKeys.checkID(for: hash, on: req.db) else {
             return text(.notFound, req.t("error.ping_unknown"))
         }
-        let now = Date()
         let (body, truncated) = HeartbeatPing.cappedBody(req.body.data.map { Data(buffer: $0) } ?? Data())
-        let run = HeartbeatRun()
-        run.checkID = try check.requireID()
-        run.at = now
-        switch kind {
-        case .success: run.kind = "success"
-        case .start: run.kind = "start"
-        case .fail: run.kind = "fail"
-        case .exitCode(let code): run.kind = "exit"; run.exitCode = code
+        // Answered once committed; pings arriving together share a transaction (`PingBatcher`).
+        let ping = PingBatcher.Ping(checkID: checkID, kind: kind, at: Date(), body: String(decoding: body, as: UTF8.self), truncated: truncated)
+        guard try await req.application.pingBatcher.submit(ping) else {
+            req.application.pingKeys.forget(hash)
+            return text(.notFound, req.t("error.ping_unknown"))
         }
-        run.body = String(decoding: body, as: UTF8.self)
-        run.truncated = truncated
-        // Pings share commits (a burst of jobs finishing together); the state is read inside
-        // the transaction, so two pings of one job never overwrite each other.
-        let checkID = run.checkID
-        let change = try await req.application.groupCommit.submit { db in
-            try await run.create(on: db)
-            return try await step(checkID, at: now, on: db) { state in state.record(kind, at: now) }
-        }
-        if let change { try await incident(for: change.check, transition: change.transition, inMaintenance: change.inMaintenance, app: req.application) }
         return text(.ok, "OK")
     }
 
@@ -70,8 +57,7 @@ enum Heartbeats {
     struct Change: Sendable { let check: MonitorCheck; let transition: HeartbeatTransition; let inMaintenance: Bool }
 
     /// One step of a job's state inside a write transaction, stored with the contacts' notices
-    /// of a change; returns the change. Inside a maintenance window a change is recorded, but
-    /// nobody is told and no ticket opens.
+    /// of a change; returns the change.
     private static func step(_ checkID: UUID, at now: Date, on db: any Database,
                              _ step: @Sendable (inout HeartbeatState) -> HeartbeatTransition?) async throws -> Change? {
         guard let check = try await MonitorCheck.find(checkID, on: db),
@@ -84,12 +70,30 @@ enum Heartbeats {
         if state.lastPingAt != nil { check.lastPingAt = state.lastPingAt }
         try await check.update(on: db)
         guard let transition else { return nil }
+        return try await recordChange(checkID, transition, on: db)
+    }
+
+    /// A change of a job's status inside the write transaction that made it: the contacts are
+    /// told unless a maintenance window covers the job (then it is only recorded).
+    static func recordChange(_ checkID: UUID, _ transition: HeartbeatTransition, on db: any Database) async throws -> Change? {
+        guard let check = try await MonitorCheck.find(checkID, on: db) else { return nil }
         let windows = try await MaintenanceWindows.of(check.organizationID, on: db)
         let inMaintenance = MaintenanceWindow.isInMaintenance(MaintenanceWindows.reference(check), at: transition.at, windows: windows)
         if !inMaintenance {
             try await MonitoringNotices.checkChanged(check, from: transition.from.rawValue, to: transition.to.rawValue, at: transition.at, on: db)
         }
         return Change(check: check, transition: transition, inMaintenance: inMaintenance)
+    }
+
+    /// The incident tickets of committed changes.
+    static func carry(_ changes: [Change], app: Application) async {
+        for change in changes {
+            do {
+                try await incident(for: change.check, transition: change.transition, inMaintenance: change.inMaintenance, app: app)
+            } catch {
+                app.logger.error("heartbeat incident failed", metadata: ["check": "\(change.check.id?.uuidString ?? "")", "error": "\(error)"])
+            }
+        }
     }
 
     private static func incident(for check: MonitorCheck, transition: HeartbeatTransition, inMaintenance: Bool, app: Application) async throws {

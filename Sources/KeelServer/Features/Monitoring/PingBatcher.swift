@@ -1,0 +1,157 @@
+import Fluent
+import Foundation
+import KeelDomain
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Heartbeat pings in batches: a ping is answered only after it is committed, but pings that
+/// arrive while a batch is being written go together into the next one. A batch reads the
+/// jobs' states once, applies its pings in arrival order, writes the runs with one INSERT and
+/// each job's new state once, all in one transaction; status changes (rare) are carried out
+/// after the commit and before the batch is answered. The key → job look-up is remembered, so a ping costs no read.
+actor PingBatcher {
+    struct Ping: Sendable {
+        let checkID: UUID
+        let kind: HeartbeatPing
+        let at: Date
+        let body: String
+        let truncated: Bool
+    }
+
+    private let app: Application
+    private var pending: [(ping: Ping, done: CheckedContinuation<Bool, any Error>)] = []
+    private var flushing = false
+    private let batchLimit = 1000
+
+    init(app: Application) { self.app = app }
+
+    /// Stores the ping; false when the job no longer exists.
+    func submit(_ ping: Ping) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((ping, continuation))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(batchLimit))
+            pending.removeFirst(batch.count)
+            do {
+                let (stored, changes) = try await Self.write(batch.map(\.ping), app: app)
+                // Incidents first, so a ping that changed the status answers with its ticket done.
+                await Heartbeats.carry(changes, app: app)
+                for (index, item) in batch.enumerated() { item.done.resume(returning: stored[index]) }
+            } catch {
+                app.logger.error("ping batch failed: \(error)")
+                for item in batch { item.done.resume(throwing: error) }
+            }
+        }
+        flushing = false
+    }
+
+    /// One transaction for the batch; returns which pings found their job, and the changes.
+    private static func write(_ pings: [Ping], app: Application) async throws -> ([Bool], [Heartbeats.Change]) {
+        try await app.write { db in
+            let sql = db as! any SQLDatabase
+            let ids = Array(Set(pings.map(\.checkID)))
+            let rows = try await sql.select().columns("id", "state").from(MonitorCheck.schema)
+                .where("id", .in, SQLBind.group(ids)).where("type", .equal, SQLBind("push")).all()
+            var states: [UUID: HeartbeatState] = [:]
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                states[id] = try? JSONDecoder().decode(HeartbeatState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+            }
+            var stored: [Bool] = []
+            var runs: [[any SQLExpression]] = []
+            var transitions: [(UUID, HeartbeatTransition)] = []
+            var last: [UUID: Date] = [:]
+            for ping in pings {
+                guard var state = states[ping.checkID] else { stored.append(false); continue }
+                if let transition = state.record(ping.kind, at: ping.at) { transitions.append((ping.checkID, transition)) }
+                states[ping.checkID] = state
+                last[ping.checkID] = ping.at
+                stored.append(true)
+                let (kind, exit): (String, Int?) = switch ping.kind {
+                case .success: ("success", nil)
+                case .start: ("start", nil)
+                case .fail: ("fail", nil)
+                case .exitCode(let code): ("exit", code)
+                }
+                runs.append([SQLBind(OrderedID.make(at: ping.at)), SQLBind(ping.checkID), SQLBind(ping.at), SQLBind(kind), SQLBind(exit),
+                             SQLBind(ping.body), SQLBind(ping.truncated)])
+            }
+            for start in stride(from: 0, to: runs.count, by: 500) {
+                try await sql.insert(into: HeartbeatRun.schema).columns("id", "check_id", "at", "kind", "exit_code", "body", "truncated")
+                    .rows(Array(runs[start..<min(start + 500, runs.count)])).run()
+            }
+            let encoder = JSONEncoder()
+            for (id, at) in last {
+                guard let state = states[id] else { continue }
+                try await sql.update(MonitorCheck.schema)
+                    .set("state", to: SQLBind(String(decoding: try encoder.encode(state), as: UTF8.self)))
+                    .set("status", to: SQLBind(state.status.rawValue))
+                    .set("next_check_at", to: SQLBind(state.evaluate(now: at).nextChangeAt))
+                    .set("last_ping_at", to: SQLBind(state.lastPingAt ?? at))
+                    .set("updated_at", to: SQLBind(at))
+                    .where("id", .equal, SQLBind(id)).run()
+            }
+            var changes: [Heartbeats.Change] = []
+            for (id, transition) in transitions {
+                if let change = try await Heartbeats.recordChange(id, transition, on: db) { changes.append(change) }
+            }
+            return (stored, changes)
+        }
+    }
+}
+
+/// Ping keys already looked up: the SHA-256 of the key → the job. A removed job's entry is
+/// dropped when a ping finds the job gone.
+final class PingKeys: Sendable {
+    private let known = NIOLockedValueBox<[String: UUID]>([:])
+
+    func checkID(for hash: String, on db: any Database) async throws -> UUID? {
+        if let id = known.withLockedValue({ $0[hash] }) { return id }
+        let sql = db as! any SQLDatabase
+        guard let row = try await sql.select().column("id").from(MonitorCheck.schema).where("ping_hash", .equal, SQLBind(hash))
+            .limit(1).first() else { return nil }
+        let id = try row.decode(column: "id", as: UUID.self)
+        known.withLockedValue { table in
+            if table.count > 100_000 { table.removeAll() }
+            table[hash] = id
+        }
+        return id
+    }
+
+    func forget(_ hash: String) {
+        _ = known.withLockedValue { $0.removeValue(forKey: hash) }
+    }
+}
+
+extension Application {
+    private struct PingBatcherKey: StorageKey { typealias Value = PingBatcher }
+    private struct PingKeysKey: StorageKey { typealias Value = PingKeys }
+    private static let pingLock = NIOLock()
+
+    var pingBatcher: PingBatcher {
+        Self.pingLock.withLock {
+            if let existing = storage[PingBatcherKey.self] { return existing }
+            let created = PingBatcher(app: self)
+            storage[PingBatcherKey.self] = created
+            return created
+        }
+    }
+
+    var pingKeys: PingKeys {
+        Self.pingLock.withLock {
+            if let existing = storage[PingKeysKey.self] { return existing }
+            let created = PingKeys()
+            storage[PingKeysKey.self] = created
+            return created
+        }
+    }
+}
