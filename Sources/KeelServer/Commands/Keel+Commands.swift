@@ -18,11 +18,19 @@ extension Application {
         let config = keel
         _ = try Secrets.loadOrCreateKey(at: config.secretKeyFile ?? (config.dataDirectory as NSString).appendingPathComponent("secret.key"))
         lifecycle.use(SLATicker())
-        lifecycle.use(MailWorkerLifecycle())
-        lifecycle.use(OutboxLifecycle())
-        lifecycle.use(HeartbeatTicker())
-        lifecycle.use(CheckRunnerLifecycle())
-        lifecycle.use(MonitoringHousekeeping())
+        // Background work, each stopped and waited for at shutdown: incoming mail and the
+        // outbox every 2 s, quiet push jobs every 10 s, due checks every 100 ms, maintenance
+        // notices and result retention every minute (all also at start, catching up).
+        lifecycle.use(BackgroundLoop("mail worker", every: 2) { app in await app.mailWorker.kick() })
+        let outbox = OutboxWorker(app: self)
+        lifecycle.use(BackgroundLoop("outbox", every: 2) { _ in await outbox.pass() })
+        lifecycle.use(BackgroundLoop("heartbeat ticker", every: 10) { app in try await Heartbeats.tick(app) })
+        let scheduler = CheckScheduler(app: self)
+        lifecycle.use(BackgroundLoop("check scheduler", every: 0.1) { _ in try await scheduler.step() })
+        lifecycle.use(BackgroundLoop("monitoring housekeeping", every: 60) { app in
+            try await MonitoringNotices.sweepMaintenance(app)
+            try await MonitoringNotices.pruneResults(app)
+        })
         if let port = config.smtpPort {
             lifecycle.use(SMTPListener(address: config.smtpAddress ?? "127.0.0.1", port: port))
         }

@@ -55,26 +55,6 @@ actor MailWorker {
     }
 }
 
-/// Starts the worker with the server: a first pass at once, then a poll every 2 s.
-struct MailWorkerLifecycle: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let worker = application.mailWorker
-        let task = Task {
-            while !Task.isCancelled {
-                await worker.kick()
-                try? await Task.sleep(nanoseconds: 2_000_000_000)
-            }
-        }
-        application.storage[TaskKey.self] = task
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[TaskKey.self]?.cancel()
-    }
-
-    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
-}
-
 extension Application {
     private struct MailWorkerKey: StorageKey { typealias Value = MailWorker }
 

@@ -21,7 +21,10 @@ actor OutboxWorker {
         running = true
         defer { running = false }
         do {
-            try await Outbox(app: app).composePending(now: now)
+            // Small batches, each its own short transaction, so other writers (an alert's
+            // ticket, say) wait for one batch at most, never for the whole backlog.
+            var batches = 0
+            while batches < 40, try await Outbox(app: app).composePending(limit: 25, now: now) == 25 { batches += 1 }
             try await Digests(app: app).composeDue(now: now)
             try await sendDue(app, now: now)
         } catch {
@@ -58,25 +61,6 @@ actor OutboxWorker {
             try await app.write { db in try await message.update(on: db) }
         }
     }
-}
-
-struct OutboxLifecycle: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let worker = OutboxWorker(app: application)
-        let task = Task {
-            while !Task.isCancelled {
-                await worker.pass()
-                try? await Task.sleep(nanoseconds: 2_000_000_000)
-            }
-        }
-        application.storage[TaskKey.self] = task
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[TaskKey.self]?.cancel()
-    }
-
-    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
 }
 
 /// The daily digest for staff who ask for it: at 08:00 their time, their open tickets with

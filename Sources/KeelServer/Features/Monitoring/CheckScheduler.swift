@@ -2,7 +2,7 @@ import Foundation
 import KeelDomain
 import Vapor
 
-/// The server's check scheduler: every 100 ms it stores the probes that finished (one
+/// The server's check scheduler: each step (every 100 ms, `BackgroundLoop`) stores the probes that finished (one
 /// transaction for all of them) and claims as many due checks as there are free probe slots,
 /// starting each at once without waiting for the others — a slow or silent target holds one
 /// slot, never the schedule. At start it catches up on checks that fell due while it was down.
@@ -15,13 +15,6 @@ actor CheckScheduler {
     init(app: Application, slots: Int = CheckRunner.concurrency) {
         self.app = app
         self.slots = slots
-    }
-
-    func run() async {
-        while !Task.isCancelled {
-            do { try await step() } catch { app.logger.error("check scheduling failed: \(error)") }
-            try? await Task.sleep(nanoseconds: 100_000_000)
-        }
     }
 
     /// One round: store what finished, start what is due.
@@ -48,18 +41,4 @@ actor CheckScheduler {
         running -= 1
         if let done { finished.append(done) }
     }
-}
-
-/// Starts the scheduler with the server and stops it with it.
-struct CheckRunnerLifecycle: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let scheduler = CheckScheduler(app: application)
-        application.storage[TaskKey.self] = Task { await scheduler.run() }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[TaskKey.self]?.cancel()
-    }
-
-    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
 }

@@ -108,24 +108,6 @@ enum Heartbeats {
     }
 }
 
-/// Finds push jobs that went quiet, every 10 s and at start (catching up after downtime).
-struct HeartbeatTicker: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let task = Task {
-            while !Task.isCancelled {
-                do { try await Heartbeats.tick(application) } catch { application.logger.error("heartbeat tick failed: \(error)") }
-                try? await Task.sleep(nanoseconds: 10_000_000_000)
-            }
-        }
-        application.storage[TaskKey.self] = task
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[TaskKey.self]?.cancel()
-    }
-
-    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
-}
 
 extension Optional {
     func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {

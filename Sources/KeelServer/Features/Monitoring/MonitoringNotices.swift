@@ -98,29 +98,3 @@ enum MonitoringNotices {
         }
     }
 }
-
-/// Maintenance notices every minute, result retention every hour (both also at start).
-struct MonitoringHousekeeping: LifecycleHandler {
-    func didBootAsync(_ application: Application) async throws {
-        let task = Task {
-            var minutes = 0
-            while !Task.isCancelled {
-                do { try await MonitoringNotices.sweepMaintenance(application) } catch {
-                    application.logger.error("maintenance notices failed: \(error)")
-                }
-                if minutes % 60 == 0 {
-                    do { try await MonitoringNotices.pruneResults(application) } catch { application.logger.error("result retention failed: \(error)") }
-                }
-                minutes += 1
-                try? await Task.sleep(nanoseconds: 60_000_000_000)
-            }
-        }
-        application.storage[TaskKey.self] = task
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        application.storage[TaskKey.self]?.cancel()
-    }
-
-    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
-}
