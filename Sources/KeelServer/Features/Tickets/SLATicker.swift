@@ -8,41 +8,14 @@ import Vapor
 /// Finds SLA warnings and breaches that came due and records them, once a minute and at
 /// start (so nothing is missed while the server was down). With several Keel nodes on
 /// PostgreSQL, a transaction-scoped advisory lock lets one node do each round.
-final class SLATicker: LifecycleHandler, Sendable {
-    let interval: TimeAmount
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(interval: TimeAmount = .seconds(60)) {
-        self.interval = interval
-    }
-
-    func didBootAsync(_ application: Application) async throws {
-        let interval = self.interval
-        task.withLockedValue { current in
-            current = Task {
-                while !Task.isCancelled {
-                    do {
-                        let now = Date()
-                        let count = try await SLATicker.tick(application, now: now)
-                        if count > 0 { application.logger.info("SLA ticker recomputed \(count) tickets") }
-                        let closed = try await AutoClose.run(application, now: now, days: application.keel.autoCloseDays)
-                        if closed > 0 { application.logger.info("closed \(closed) tickets resolved long enough ago") }
-                    } catch {
-                        application.logger.report(error: error)
-                    }
-                    try? await Task.sleep(nanoseconds: UInt64(interval.nanoseconds))
-                }
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        let running = task.withLockedValue { current -> Task<Void, Never>? in
-            defer { current = nil }
-            return current
-        }
-        running?.cancel()
-        await running?.value
+enum SLATicker {
+    /// The server's round (run by a `BackgroundLoop`): due SLA instants, then auto-close.
+    static func round(_ application: Application) async throws {
+        let now = Date()
+        let count = try await tick(application, now: now)
+        if count > 0 { application.logger.info("SLA ticker recomputed \(count) tickets") }
+        let closed = try await AutoClose.run(application, now: now, days: application.keel.autoCloseDays)
+        if closed > 0 { application.logger.info("closed \(closed) tickets resolved long enough ago") }
     }
 
     /// One round: every ticket whose next SLA instant has passed. Returns how many.
