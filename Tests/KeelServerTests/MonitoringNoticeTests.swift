@@ -244,10 +244,14 @@ extension ActiveCheckTests {
             return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
         }
         XCTAssertEqual(statuses.filter { $0 == .ok }.count, 60)
-        let runs = try await HeartbeatRun.query(on: app.db).filter(\.$checkID == checkID).count()
-        XCTAssertEqual(runs, 60, "every ping kept")
+        let runs = try await HeartbeatRun.query(on: app.db).filter(\.$checkID == checkID).all()
+        XCTAssertEqual(runs.count, 60, "every ping kept")
+        XCTAssertEqual(Set(runs.compactMap(\.id)).count, 60)
+        XCTAssertEqual(runs.filter { $0.kind == "fail" }.count, 1)
+        XCTAssertEqual(runs.filter { $0.body.hasPrefix("log line") }.count, 20, "POST bodies kept as the runs' logs")
+        XCTAssertTrue(runs.allSatisfy { abs($0.at.timeIntervalSinceNow) < 120 && !$0.truncated }, "times and flags read back")
         let check = try await MonitorCheck.find(checkID, on: app.db)
-        XCTAssertNotNil(check?.lastPingAt)
+        XCTAssertLessThan(abs(try XCTUnwrap(check?.lastPingAt).timeIntervalSinceNow), 120)
         XCTAssertTrue(["up", "failed"].contains(check?.status ?? ""), check?.status ?? "")
     }
 }

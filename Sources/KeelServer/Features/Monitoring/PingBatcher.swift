@@ -67,7 +67,7 @@ actor PingBatcher {
                 states[id] = try? JSONDecoder().decode(HeartbeatState.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
             }
             var stored: [Bool] = []
-            var runs: [[any SQLExpression]] = []
+            var runs: [Run] = []
             var transitions: [(UUID, HeartbeatTransition)] = []
             var last: [UUID: Date] = [:]
             for ping in pings {
@@ -82,24 +82,10 @@ actor PingBatcher {
                 case .fail: ("fail", nil)
                 case .exitCode(let code): ("exit", code)
                 }
-                runs.append([SQLBind(OrderedID.make(at: ping.at)), SQLBind(ping.checkID), SQLBind(ping.at), SQLBind(kind), SQLBind(exit),
-                             SQLBind(ping.body), SQLBind(ping.truncated)])
+                runs.append(Run(id: OrderedID.make(at: ping.at), checkID: ping.checkID, at: ping.at, kind: kind, exitCode: exit,
+                                body: ping.body, truncated: ping.truncated))
             }
-            for start in stride(from: 0, to: runs.count, by: 500) {
-                try await sql.insert(into: HeartbeatRun.schema).columns("id", "check_id", "at", "kind", "exit_code", "body", "truncated")
-                    .rows(Array(runs[start..<min(start + 500, runs.count)])).run()
-            }
-            let encoder = JSONEncoder()
-            for (id, at) in last {
-                guard let state = states[id] else { continue }
-                try await sql.update(MonitorCheck.schema)
-                    .set("state", to: SQLBind(String(decoding: try encoder.encode(state), as: UTF8.self)))
-                    .set("status", to: SQLBind(state.status.rawValue))
-                    .set("next_check_at", to: SQLBind(state.evaluate(now: at).nextChangeAt))
-                    .set("last_ping_at", to: SQLBind(state.lastPingAt ?? at))
-                    .set("updated_at", to: SQLBind(at))
-                    .where("id", .equal, SQLBind(id)).run()
-            }
+            try await Self.store(runs: runs, states: states, last: last, on: sql)
             var changes: [Heartbeats.Change] = []
             for (id, transition) in transitions {
                 if let change = try await Heartbeats.recordChange(id, transition, on: db) { changes.append(change) }
@@ -107,7 +93,57 @@ actor PingBatcher {
             return (stored, changes)
         }
     }
+
+    struct Run { let id: UUID; let checkID: UUID; let at: Date; let kind: String; let exitCode: Int?; let body: String; let truncated: Bool }
+
+    /// The batch's runs and each job's new state. On SQLite each is one statement over one
+    /// JSON text (`json_each`), however many pings and jobs; on PostgreSQL a multi-row INSERT
+    /// and an UPDATE per job.
+    private static func store(runs: [Run], states: [UUID: HeartbeatState], last: [UUID: Date], on sql: any SQLDatabase) async throws {
+        let encoder = JSONEncoder()
+        var updates: [(id: UUID, state: String, status: String, next: Date?, ping: Date, at: Date)] = []
+        for (id, at) in last {
+            guard let state = states[id] else { continue }
+            updates.append((id, String(decoding: try encoder.encode(state), as: UTF8.self), state.status.rawValue,
+                            state.evaluate(now: at).nextChangeAt, state.lastPingAt ?? at, at))
+        }
+        if sql.dialect.name == "sqlite" {
+            func number(_ date: Date?) -> String { date.map { String($0.timeIntervalSince1970) } ?? "null" }
+            let runText = "[" + runs.map { run in
+                "[" + [JSONText.quoted(run.id.uuidString), JSONText.quoted(run.checkID.uuidString), number(run.at), JSONText.quoted(run.kind),
+                       run.exitCode.map(String.init) ?? "null", JSONText.quoted(run.body), run.truncated ? "1" : "0"].joined(separator: ",") + "]"
+            }.joined(separator: ",") + "]"
+            try await sql.raw("""
+                INSERT INTO heartbeat_runs (id, check_id, at, kind, exit_code, body, truncated)
+                SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
+                FROM json_each(\(bind: runText)) AS j
+                """).run()
+            let stateText = "[" + updates.map { update in
+                "[" + [JSONText.quoted(update.id.uuidString), JSONText.quoted(update.state), JSONText.quoted(update.status), number(update.next),
+                       number(update.ping), number(update.at)].joined(separator: ",") + "]"
+            }.joined(separator: ",") + "]"
+            try await sql.raw("""
+                UPDATE monitor_checks SET state = j.value ->> 1, status = j.value ->> 2, next_check_at = j.value ->> 3,
+                    last_ping_at = j.value ->> 4, updated_at = j.value ->> 5
+                FROM json_each(\(bind: stateText)) AS j WHERE monitor_checks.id = j.value ->> 0
+                """).run()
+            return
+        }
+        let rows: [[any SQLExpression]] = runs.map { run in
+            [SQLBind(run.id), SQLBind(run.checkID), SQLBind(run.at), SQLBind(run.kind), SQLBind(run.exitCode), SQLBind(run.body), SQLBind(run.truncated)]
+        }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await sql.insert(into: HeartbeatRun.schema).columns("id", "check_id", "at", "kind", "exit_code", "body", "truncated")
+                .rows(Array(rows[start..<min(start + 500, rows.count)])).run()
+        }
+        for update in updates {
+            try await sql.update(MonitorCheck.schema).set("state", to: SQLBind(update.state)).set("status", to: SQLBind(update.status))
+                .set("next_check_at", to: SQLBind(update.next)).set("last_ping_at", to: SQLBind(update.ping))
+                .set("updated_at", to: SQLBind(update.at)).where("id", .equal, SQLBind(update.id)).run()
+        }
+    }
 }
+
 
 /// Ping keys already looked up: the SHA-256 of the key → the job. A removed job's entry is
 /// dropped when a ping finds the job gone.
