@@ -128,8 +128,13 @@ extension ActiveCheckTests {
              "contacts":["\(user("office@greenlaw.example").uuidString)"]}
             """)
         XCTAssertEqual(errorCode(body), "contacts_invalid")
-        var sent = try await MonitoringNotices.sweepMaintenance(app, now: Date())
-        XCTAssertEqual(sent, 1, "30 h ahead is inside the 48 h notice")
+        // Two nodes sweeping at once: one of them sends it.
+        let application: Application = app
+        var sent = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<2 { group.addTask { try await MonitoringNotices.sweepMaintenance(application, now: Date()) } }
+            return try await group.reduce(0, +)
+        }
+        XCTAssertEqual(sent, 1, "30 h ahead is inside the 48 h notice, sent once")
         sent = try await MonitoringNotices.sweepMaintenance(app, now: Date().addingTimeInterval(60))
         XCTAssertEqual(sent, 0, "once per occurrence")
         sent = try await MonitoringNotices.sweepMaintenance(app, now: end.addingTimeInterval(120))

@@ -55,23 +55,31 @@ enum MonitoringNotices {
             var kinds: [(String, DateInterval)] = []
             if let next = window.upcomingNotice(now: now), !same(record.noticedStart, next.start) {
                 kinds.append(("maintenance_upcoming", next))
-                record.noticedStart = next.start
             }
             let recent = window.occurrences(in: DateInterval(start: now.addingTimeInterval(-2 * 86_400), end: now))
                 .filter { $0.end <= now && $0.end > record.createdAt }.last
             if let recent, (record.completedEnd ?? .distantPast).addingTimeInterval(1) < recent.end {
                 kinds.append(("maintenance_done", recent))
-                record.completedEnd = recent.end
             }
-            guard !kinds.isEmpty else { continue }
-            let notices = kinds, row = record
-            try await app.write { db in
+            guard !kinds.isEmpty, let windowID = record.id else { continue }
+            let notices = kinds, name = record.name
+            sent += try await app.write { db -> Int in
+                var told = 0
                 for (kind, occurrence) in notices {
-                    try await notify(people, kind: kind, title: row.name, checkID: nil, link: link, start: occurrence.start, end: occurrence.end, on: db)
+                    // Claimed with a conditional update first: with several Keel nodes on one
+                    // PostgreSQL, one of them sends each notice.
+                    let column = kind == "maintenance_upcoming" ? "noticed_start" : "completed_end"
+                    let value = kind == "maintenance_upcoming" ? occurrence.start : occurrence.end
+                    let won = try await (db as! any SQLDatabase).update(MaintenanceWindowRecord.schema).set(column, to: SQLBind(value))
+                        .where("id", .equal, SQLBind(windowID))
+                        .where { $0.where(column, .is, SQLLiteral.null).orWhere(column, .lessThan, SQLBind(value.addingTimeInterval(-1))) }
+                        .returning("id").all()
+                    guard !won.isEmpty else { continue }
+                    try await notify(people, kind: kind, title: name, checkID: nil, link: link, start: occurrence.start, end: occurrence.end, on: db)
+                    told += people.count
                 }
-                try await row.update(on: db)
+                return told
             }
-            sent += kinds.count * people.count
         }
         return sent
     }
