@@ -139,7 +139,7 @@ enum MaintenanceWindows {
         let foundAssets = assets.isEmpty ? 0 : try await tenant.assets().filter(\.$organization.$id == organizationID).filter(\.$id ~~ Array(assets)).count()
         let foundSites = sites.isEmpty ? 0 : try await tenant.sites(of: organizationID).filter(\.$id ~~ Array(sites)).count()
         guard foundChecks == checks.count, foundAssets == assets.count, foundSites == sites.count else { throw KeelError.notFound }
-        let admins = try await User.query(on: req.db).filter(\.$organization.$id == organizationID).filter(\.$role == Role.clientAdmin.rawValue)
+        let admins = try await tenant.users().filter(\.$organization.$id == organizationID).filter(\.$role == Role.clientAdmin.rawValue)
             .filter(\.$active == true).all().compactMap(\.id)
         let contacts = try await CheckManagement.contacts(input.contacts, organizationID: organizationID, tenant: tenant) ?? admins
         let whole = checks.isEmpty && assets.isEmpty && sites.isEmpty
