@@ -12,6 +12,8 @@ extension Application {
         logger.logLevel = config.logLevel
         http.server.configuration.hostname = config.address
         http.server.configuration.port = config.port
+        // Keel keeps its own request metrics (`MetricsMiddleware`); Vapor's would go to no backend.
+        http.server.configuration.reportMetrics = false
         routes.defaultMaxBodySize = ByteCount(integerLiteral: config.maxBodyBytes)
 
         try configureDatabase(config)

@@ -18,10 +18,8 @@ final class Metrics: Sendable {
         state.withLockedValue { series in
             series.count["\(method)|\(route)|\(status)", default: 0] += 1
             let key = "\(method)|\(route)"
-            var counts = series.histogram[key] ?? Array(repeating: 0, count: Self.buckets.count + 1)
             let index = Self.buckets.firstIndex(where: { seconds <= $0 }) ?? Self.buckets.count
-            counts[index] += 1
-            series.histogram[key] = counts
+            series.histogram[key, default: Array(repeating: 0, count: Self.buckets.count + 1)][index] += 1
             series.sum[key, default: 0] += seconds
         }
     }

@@ -8,13 +8,20 @@ import Vapor
 /// again) is decided by the domain's `IncidentPolicy`: a problem opens one incident ticket,
 /// a recovery resolves it. A ticker finds jobs that stopped pinging, also after downtime.
 enum Heartbeats {
+    /// The largest ping body accepted; the run keeps its first `HeartbeatPing.bodyLimit` bytes.
+    static let maxBody = 64 * 1024
+
+    /// The routes answer what `PingResponder` hands on: a POST whose body is still streaming.
     static func register(_ app: Application) {
         for method in [HTTPMethod.GET, .POST] {
-            app.on(method, "ping", ":key", body: .collect(maxSize: "64kb")) { req in try await ping(req, suffix: "") }
-            app.on(method, "ping", ":key", ":suffix", body: .collect(maxSize: "64kb")) { req in
-                try await ping(req, suffix: req.parameters.get("suffix") ?? "")
+            app.on(method, "ping", ":key", body: .collect(maxSize: ByteCount(value: maxBody))) { req in
+                try await accept(req, key: req.parameters.get("key") ?? "", suffix: "", body: req.body.data).get()
+            }
+            app.on(method, "ping", ":key", ":suffix", body: .collect(maxSize: ByteCount(value: maxBody))) { req in
+                try await accept(req, key: req.parameters.get("key") ?? "", suffix: req.parameters.get("suffix") ?? "", body: req.body.data).get()
             }
         }
+        app.answerPingsFirst()
     }
 
     private static func text(_ status: HTTPResponseStatus, _ body: String) -> Response {
@@ -23,21 +30,36 @@ enum Heartbeats {
         return Response(status: status, headers: headers, body: .init(string: body + "\n"))
     }
 
-    static func ping(_ req: Request, suffix: String) async throws -> Response {
-        let key = req.parameters.get("key") ?? ""
-        guard let kind = HeartbeatPing(pathSuffix: suffix), key.count <= 100 else { return text(.notFound, req.t("error.ping_unknown")) }
+    /// One ping: the key's job (remembered after the first look-up, so usually without a task),
+    /// then the next batch; answered once the batch is committed.
+    static func accept(_ req: Request, key: String, suffix: String, body: ByteBuffer?) -> EventLoopFuture<Response> {
+        let loop = req.eventLoop
+        guard let kind = HeartbeatPing(pathSuffix: suffix), key.count <= 100 else {
+            return loop.makeSucceededFuture(text(.notFound, req.t("error.ping_unknown")))
+        }
+        let app = req.application
         let hash = Secrets.sha256Hex(key)
-        guard let checkID = try await req.application.pingKeys.checkID(for: hash, on: req.db) else {
-            return text(.notFound, req.t("error.ping_unknown"))
+        let (bytes, truncated) = HeartbeatPing.cappedBody(body.map { Data(buffer: $0) } ?? Data())
+        let at = Date()
+        let keys = app.pingKeys
+        let found: EventLoopFuture<UUID?> = if let id = keys.remembered(hash) {
+            loop.makeSucceededFuture(id)
+        } else {
+            loop.makeFutureWithTask { try await keys.checkID(for: hash, on: app.db) }
         }
-        let (body, truncated) = HeartbeatPing.cappedBody(req.body.data.map { Data(buffer: $0) } ?? Data())
-        // Answered once committed; pings arriving together share a transaction (`PingBatcher`).
-        let ping = PingBatcher.Ping(checkID: checkID, kind: kind, at: Date(), body: String(decoding: body, as: UTF8.self), truncated: truncated)
-        guard try await req.application.pingBatcher.submit(ping) else {
-            req.application.pingKeys.forget(hash)
-            return text(.notFound, req.t("error.ping_unknown"))
+        return found.flatMap { checkID in
+            guard let checkID else { return loop.makeSucceededFuture(text(.notFound, req.t("error.ping_unknown"))) }
+            let promise = loop.makePromise(of: Bool.self)
+            app.pingBatcher.submit(PingBatcher.Ping(checkID: checkID, kind: kind, at: at, body: String(decoding: bytes, as: UTF8.self),
+                                                    truncated: truncated), promise)
+            return promise.futureResult.map { stored in
+                guard stored else {
+                    keys.forget(hash)
+                    return text(.notFound, req.t("error.ping_unknown"))
+                }
+                return text(.ok, "OK")
+            }
         }
-        return text(.ok, "OK")
     }
 
     /// Jobs whose next status change is due: late, down, a start without its finish.

@@ -10,7 +10,7 @@ import Vapor
 /// jobs' states once, applies its pings in arrival order, writes the runs with one INSERT and
 /// each job's new state once, all in one transaction; status changes (rare) are carried out
 /// after the commit and before the batch is answered. The key → job look-up is remembered, so a ping costs no read.
-actor PingBatcher {
+final class PingBatcher: Sendable {
     struct Ping: Sendable {
         let checkID: UUID
         let kind: HeartbeatPing
@@ -19,39 +19,48 @@ actor PingBatcher {
         let truncated: Bool
     }
 
+    private struct Queue {
+        var pending: [(ping: Ping, done: EventLoopPromise<Bool>)] = []
+        var flushing = false
+    }
+
     private let app: Application
-    private var pending: [(ping: Ping, done: CheckedContinuation<Bool, any Error>)] = []
-    private var flushing = false
+    private let queue = NIOLockedValueBox(Queue())
     private let batchLimit = 1000
 
     init(app: Application) { self.app = app }
 
-    /// Stores the ping; false when the job no longer exists.
-    func submit(_ ping: Ping) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
-            pending.append((ping, continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
-            }
+    /// Queues the ping; `done` gets false when the job no longer exists. The first ping of an
+    /// idle batcher starts the one task that writes batches until the queue is empty.
+    func submit(_ ping: Ping, _ done: EventLoopPromise<Bool>) {
+        let start = queue.withLockedValue { queue in
+            queue.pending.append((ping, done))
+            if queue.flushing { return false }
+            queue.flushing = true
+            return true
         }
+        if start { Task { await self.flush() } }
     }
 
     private func flush() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(batchLimit))
-            pending.removeFirst(batch.count)
+        while true {
+            let batch = queue.withLockedValue { queue in
+                let batch = Array(queue.pending.prefix(batchLimit))
+                queue.pending.removeFirst(batch.count)
+                if batch.isEmpty { queue.flushing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
             do {
                 let (stored, changes) = try await Self.write(batch.map(\.ping), app: app)
                 // Incidents first, so a ping that changed the status answers with its ticket done.
                 await Heartbeats.carry(changes, app: app)
-                for (index, item) in batch.enumerated() { item.done.resume(returning: stored[index]) }
+                for (index, item) in batch.enumerated() { item.done.succeed(stored[index]) }
             } catch {
                 app.logger.error("ping batch failed: \(error)")
-                for item in batch { item.done.resume(throwing: error) }
+                for item in batch { item.done.fail(error) }
             }
         }
-        flushing = false
     }
 
     /// One transaction for the batch; returns which pings found their job, and the changes.
@@ -150,8 +159,10 @@ actor PingBatcher {
 final class PingKeys: Sendable {
     private let known = NIOLockedValueBox<[String: UUID]>([:])
 
+    func remembered(_ hash: String) -> UUID? { known.withLockedValue { $0[hash] } }
+
     func checkID(for hash: String, on db: any Database) async throws -> UUID? {
-        if let id = known.withLockedValue({ $0[hash] }) { return id }
+        if let id = remembered(hash) { return id }
         let sql = db as! any SQLDatabase
         guard let row = try await sql.select().column("id").from(MonitorCheck.schema).where("ping_hash", .equal, SQLBind(hash))
             .limit(1).first() else { return nil }
