@@ -412,6 +412,55 @@ final class SearchIndexTests: KeelTestCase {
         XCTAssertEqual(foreign, 0, "another organisation's ticket is not found")
         let short = try await count("共享", wang)
         XCTAssertEqual(short, 1, "two characters fall back to a scan")
+        // A client admin searches through the index (SQLite): replies count, internal notes do not.
+        let liu = try await token("admin@huaxin-design.example")
+        _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: tech3, json: #"{"body":"已更换网线 cable replaced"}"#)
+        let reply = try await count("cable replaced", liu)
+        XCTAssertEqual(reply, 1, "a public reply is found")
+        let note = try await count("switch rebooted", liu)
+        XCTAssertEqual(note, 0, "an internal note is not, for a client admin either")
+        let staffNote = try await count("switch rebooted", tech3)
+        XCTAssertEqual(staffNote, 1, "the note is still found by staff after the document was rewritten")
+    }
+
+    /// The newest matches are read first and the window grows until the page is full: pages
+    /// are the true pages (same order, nothing skipped or repeated) even when the newest
+    /// matches are all filtered out.
+    func testNewestFirstSearchPagesAreCompleteWhateverTheFilters() async throws {
+        let admin = try await token("admin@keel.test")
+        func create(_ org: UUID, _ title: String) async throws -> Int {
+            let (status, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
+                {"organizationId":"\(org.uuidString)","title":"\(title)"}
+                """)
+            XCTAssertEqual(status, .created, body)
+            return object(body)["number"] as? Int ?? -1
+        }
+        // An older ticket, found later through a new reply only.
+        let (_, old) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
+            {"organizationId":"\(bloom.uuidString)","title":"Till receipt printer offline"}
+            """)
+        let oldTicket = object(old)
+        var expected: [Int] = []
+        for index in 0..<7 { expected.append(try await create(bloom, "Zeppelin scanner jam \(index)")) }
+        for index in 0..<300 { _ = try await create(green, "Zeppelin scanner jam at Green \(index)") }
+        let reply = try await call(.POST, "/api/v1/tickets/\(oldTicket["id"] as! String)/comments", token: admin,
+                                   json: #"{"body":"The zeppelin scanner is back"}"#)
+        XCTAssertEqual(reply.0, .created, reply.1)
+        expected.append(oldTicket["number"] as! Int)
+        expected.sort(by: >)
+        var seen: [Int] = []
+        var cursor: String?
+        repeat {
+            let path = "/api/v1/tickets?q=zeppelin%20SCANNER&organizationId=\(bloom.uuidString)&limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let (status, body) = try await call(.GET, path, token: admin)
+            XCTAssertEqual(status, .ok, body)
+            seen += (object(body)["items"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? Int }
+            cursor = object(body)["nextCursor"] as? String
+        } while cursor != nil && seen.count < 50
+        XCTAssertEqual(seen, expected)
+        let (_, all) = try await call(.GET, "/api/v1/tickets?q=zeppelin&limit=200", token: admin)
+        XCTAssertEqual((object(all)["items"] as? [Any])?.count, 200)
+        XCTAssertNotNil(object(all)["nextCursor"] as? String)
     }
 }
 

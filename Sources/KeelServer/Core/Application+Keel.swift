@@ -42,6 +42,7 @@ extension Application {
         migrations.add(CreateActiveChecks())
         migrations.add(CreateMaintenanceWindows())
         migrations.add(AddMonitoringNotices())
+        migrations.add(TicketSearchDocuments())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

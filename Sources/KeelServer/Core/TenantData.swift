@@ -58,17 +58,11 @@ struct TenantData {
         return attachment
     }
 
-    /// SQLite only: an SQL condition on `tickets` for "title, body or a readable comment
-    /// contains `text`" through the trigram indexes, for the list query to combine with its
-    /// scope, filters, order and limit (the database stops at the first page).
-    func searchCondition(_ text: String) -> SQLQueryString {
+    /// SQLite only: the full-text query (`ticket_search`, trigram) for "contains `text`" in
+    /// what the caller may read: internal notes only for provider staff.
+    func searchMatch(_ text: String) -> String {
         let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        let internalClause = seesProviderStaff ? "" : " AND c.internal = 0"
-        return """
-            ("tickets"."rowid" IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(bind: phrase))
-             OR "tickets"."id" IN (SELECT c.ticket_id FROM ticket_comments c WHERE c.rowid IN
-                (SELECT rowid FROM comment_fts WHERE comment_fts MATCH \(bind: phrase))\(unsafeRaw: internalClause)))
-            """
+        return seesProviderStaff ? phrase : "open_text : " + phrase
     }
 
     /// Calendars of organisations in scope; the provider-wide default is for provider staff.

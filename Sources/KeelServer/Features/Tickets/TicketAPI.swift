@@ -9,10 +9,7 @@ enum TicketAPI {
             let tenant = try req.tenant
             let list = try ListQuery(req)
             let sort = try TicketSort(req)
-            let query = tenant.tickets()
-            try await TicketFilter(req).apply(to: query, tenant: tenant)
-            try sort.apply(to: query, cursor: list.cursor)
-            let rows = try await query.limit(list.limit + 1).all()
+            let rows = try await TicketFilter(req).rows(tenant: tenant, sort: sort, cursor: list.cursor, limit: list.limit + 1)
             let items = Array(rows.prefix(list.limit))
             let sla = req.application.sla
             let now = Date()

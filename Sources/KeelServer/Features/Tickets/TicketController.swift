@@ -21,10 +21,8 @@ enum TicketController {
             let tenant = try req.tenant
             let filter = try TicketFilter(req)
             let sort = try TicketSort(req)
-            let query = tenant.tickets()
-            try await filter.apply(to: query, tenant: tenant)
-            try sort.apply(to: query, cursor: req.query[String.self, at: "cursor"].flatMap { $0.isEmpty ? nil : $0 })
-            let rows = try await query.limit(51).all()
+            let rows = try await filter.rows(tenant: tenant, sort: sort,
+                                             cursor: req.query[String.self, at: "cursor"].flatMap { $0.isEmpty ? nil : $0 }, limit: 51)
             let page = Array(rows.prefix(50))
             let names = try await TicketViews.names(req, tickets: page)
             let data = ListData(
@@ -52,10 +50,7 @@ enum TicketController {
         routes.get("tickets.csv") { req async throws -> Response in
             _ = try req.requireWebContext()
             let tenant = try req.tenant
-            let query = tenant.tickets()
-            try await TicketFilter(req).apply(to: query, tenant: tenant)
-            try TicketSort(req).apply(to: query, cursor: nil)
-            let tickets = try await query.limit(50_000).all()
+            let tickets = try await TicketFilter(req).rows(tenant: tenant, sort: TicketSort(req), cursor: nil, limit: 50_000)
             let names = try await TicketViews.names(req, tickets: tickets)
             var csv = CSV.line(["number", "title", "organization", "status", "priority", "category", "assignee", "created", "resolution_due", "sla"])
             for ticket in tickets {

@@ -42,7 +42,35 @@ struct TicketFilter {
         if let sla, !["ok", "warning", "breached"].contains(sla) { throw KeelError(.badRequest, "sla_filter_invalid", field: "sla") }
     }
 
-    func apply(to query: QueryBuilder<Ticket>, tenant: TenantData) async throws {
+    /// One page of the list in `sort` order after `cursor`: at most `limit` rows (callers ask
+    /// for one more than they show, to know whether a next page exists). A search on SQLite
+    /// in the default newest-first order reads the newest matches from the index in growing
+    /// windows and stops as soon as a window fills the page: matches outside a window are
+    /// older than every match in it (see `TicketSearchDocuments`), so a full page from a
+    /// window is the true page. A window that holds every match ends the search too.
+    func rows(tenant: TenantData, sort: TicketSort, cursor: String?, limit: Int) async throws -> [Ticket] {
+        var window: Int? = usesSearchIndex(tenant) && sort == .newest ? max(256, limit * 4) : nil
+        while true {
+            let query = tenant.tickets()
+            let complete = try await apply(to: query, tenant: tenant, window: window)
+            try sort.apply(to: query, cursor: cursor)
+            let rows = try await query.limit(limit).all()
+            guard let current = window, rows.count < limit, !complete else { return rows }
+            window = current * 4
+        }
+    }
+
+    /// SQLite's trigram index serves terms of three characters or more. A client user's own
+    /// tickets are few: scanning them beats the index.
+    private func usesSearchIndex(_ tenant: TenantData) -> Bool {
+        guard let q else { return false }
+        return !tenant.db.isPostgres && q.count >= 3 && tenant.role != .clientUser
+    }
+
+    /// Adds the filters; with a search `window`, only the newest `window` matches are
+    /// candidates. Returns false when the window left matches out.
+    private func apply(to query: QueryBuilder<Ticket>, tenant: TenantData, window: Int?) async throws -> Bool {
+        var complete = true
         if !status.isEmpty {
             var wanted = status
             if let index = wanted.firstIndex(of: "active") {
@@ -63,11 +91,22 @@ struct TicketFilter {
         }
         if let category, !category.isEmpty { query.filter(\.$category == category) }
         if let sla { query.filter(\.$slaState == sla) }
-        // A client user's own tickets are few: scanning them beats materialising every trigram match.
-        if let q, !tenant.db.isPostgres, q.count >= 3, tenant.role != .clientUser {
-            // SQLite with a term the trigram index can serve: the match is a condition of the list
-            // query itself, so scope, filters, order and the page limit apply in one statement.
-            var condition = tenant.searchCondition(q)
+        if let q, usesSearchIndex(tenant) {
+            // The match is a condition of the list query itself, so scope, filters, order and the
+            // page limit apply in one statement.
+            let match = tenant.searchMatch(q)
+            var condition: SQLQueryString
+            if let window {
+                let sql = tenant.db as! any SQLDatabase
+                let rowids = try await sql.raw("""
+                    SELECT rowid FROM ticket_search WHERE ticket_search MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: window)
+                    """).all().map { try $0.decode(column: "rowid", as: Int.self) }
+                complete = rowids.count < window
+                let list = "[" + rowids.map(String.init).joined(separator: ",") + "]"
+                condition = "\"tickets\".\"rowid\" IN (SELECT value FROM json_each(\(bind: list)))"
+            } else {
+                condition = "\"tickets\".\"rowid\" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH \(bind: match))"
+            }
             if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) {
                 condition = "(" + condition + " OR \"tickets\".\"number\" = \(bind: number))"
             }
@@ -84,6 +123,7 @@ struct TicketFilter {
                 if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) { group.filter(\.$number == number) }
             }
         }
+        return complete
     }
 }
 
