@@ -47,7 +47,8 @@ struct TicketFilter {
     /// in the default newest-first order reads the newest matches from the index in growing
     /// windows and stops as soon as a window fills the page: matches outside a window are
     /// older than every match in it (see `TicketSearchDocuments`), so a full page from a
-    /// window is the true page. A window that holds every match ends the search too.
+    /// window is the true page. A window that holds every match ends the search too. When
+    /// the filters leave too few of the newest matches, the whole match set is used.
     func rows(tenant: TenantData, sort: TicketSort, cursor: String?, limit: Int) async throws -> [Ticket] {
         var window: Int? = usesSearchIndex(tenant) && sort == .newest ? max(256, limit * 4) : nil
         while true {
@@ -56,9 +57,12 @@ struct TicketFilter {
             try sort.apply(to: query, cursor: cursor)
             let rows = try await query.limit(limit).all()
             guard let current = window, rows.count < limit, !complete else { return rows }
-            window = current * 4
+            window = current < Self.largestWindow ? current * 4 : nil
         }
     }
+
+    /// Past this many matches a window costs more than reading them all inside SQLite.
+    static let largestWindow = 4096
 
     /// SQLite's trigram index serves terms of three characters or more. A client user's own
     /// tickets are few: scanning them beats the index.
@@ -105,7 +109,9 @@ struct TicketFilter {
                 let list = "[" + rowids.map(String.init).joined(separator: ",") + "]"
                 condition = "\"tickets\".\"rowid\" IN (SELECT value FROM json_each(\(bind: list)))"
             } else {
-                condition = "\"tickets\".\"rowid\" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH \(bind: match))"
+                // `+` keeps SQLite from driving the query from the match list (a look-up per
+                // match): the list is built once and the filters' indexes lead.
+                condition = "+\"tickets\".\"rowid\" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH \(bind: match))"
             }
             if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) {
                 condition = "(" + condition + " OR \"tickets\".\"number\" = \(bind: number))"
