@@ -458,6 +458,9 @@ final class SearchIndexTests: KeelTestCase {
             cursor = object(body)["nextCursor"] as? String
         } while cursor != nil && seen.count < 50
         XCTAssertEqual(seen, expected)
+        // Other orders read the whole match set.
+        let (_, oldest) = try await call(.GET, "/api/v1/tickets?q=zeppelin&organizationId=\(bloom.uuidString)&sort=oldest&limit=20", token: admin)
+        XCTAssertEqual((object(oldest)["items"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? Int }, expected.reversed())
         let (_, all) = try await call(.GET, "/api/v1/tickets?q=zeppelin&limit=200", token: admin)
         XCTAssertEqual((object(all)["items"] as? [Any])?.count, 200)
         XCTAssertNotNil(object(all)["nextCursor"] as? String)
