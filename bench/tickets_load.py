@@ -508,6 +508,15 @@ def http_bench(args):
             q = urllib.parse.quote(term)
             reads.append((f"search q={term} (admin)", admin, f"/api/v1/tickets?q={q}&limit=50"))
             reads.append((f"search q={term} (client user)", client_tokens[0], f"/api/v1/tickets?q={q}&limit=50"))
+        # Filters that leave few of the newest matches, other orders, a two-character Chinese word.
+        first = urllib.parse.quote(args.terms[0])
+        reads += [
+            (f"search q={args.terms[0]}&status=active&priority=critical (admin)", admin,
+             f"/api/v1/tickets?q={first}&status=active&priority=critical&limit=50"),
+            (f"search q={args.terms[0]}&organizationId=… (admin)", admin, f"/api/v1/tickets?q={first}&organizationId={org_id}&limit=50"),
+            (f"search q={args.terms[0]}&sort=oldest (admin)", admin, f"/api/v1/tickets?q={first}&sort=oldest&limit=50"),
+            ("search q=打印&status=active (admin)", admin, f"/api/v1/tickets?q={urllib.parse.quote('打印')}&status=active&limit=50"),
+        ]
     for name, token, path in reads:
         for clients in args.read_clients:
             results.append(run_scenario(name, clients, get(path), [token], base, args.read_requests, args.read_seconds,
