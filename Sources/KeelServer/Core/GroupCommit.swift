@@ -14,14 +14,10 @@ actor GroupCommit {
     private let app: Application
     private var pending: [(work: Work, done: CheckedContinuation<Void, any Error>)] = []
     private var flushing = false
-    /// At most this many works share a transaction: many for tiny works; few for large ones,
-    /// as every other writer waits while the transaction runs.
-    private let batchLimit: Int
+    /// At most this many works share a transaction.
+    private let batchLimit = 500
 
-    init(app: Application, batchLimit: Int = 500) {
-        self.app = app
-        self.batchLimit = batchLimit
-    }
+    init(app: Application) { self.app = app }
 
     func submit<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let box = NIOLockedValueBox<T?>(nil)
@@ -64,26 +60,13 @@ actor GroupCommit {
 
 extension Application {
     private struct GroupCommitKey: StorageKey { typealias Value = GroupCommit }
-    private struct LargeGroupCommitKey: StorageKey { typealias Value = GroupCommit }
     private static let groupCommitLock = NIOLock()
 
-    /// For small writes (a ping, "last seen").
     var groupCommit: GroupCommit {
         Self.groupCommitLock.withLock {
             if let existing = storage[GroupCommitKey.self] { return existing }
             let created = GroupCommit(app: self)
             storage[GroupCommitKey.self] = created
-            return created
-        }
-    }
-
-    /// For writes of a few milliseconds each (a device's first inventory): eight at most share
-    /// a transaction, so a batch holds the write gate for tens of milliseconds, not seconds.
-    var largeGroupCommit: GroupCommit {
-        Self.groupCommitLock.withLock {
-            if let existing = storage[LargeGroupCommitKey.self] { return existing }
-            let created = GroupCommit(app: self, batchLimit: 8)
-            storage[LargeGroupCommitKey.self] = created
             return created
         }
     }

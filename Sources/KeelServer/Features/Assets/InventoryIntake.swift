@@ -124,8 +124,7 @@ enum InventoryIntake {
             return
         }
         let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint, agentXMLZlib: agentXMLZlib())
-        // Devices that arrive together share a transaction (`largeGroupCommit`).
-        let outcome = try await req.application.largeGroupCommit.submit { db in
+        let outcome = try await req.application.write { db in
             let outcome = try await store.apply(prepared, on: db, now: now)
             try await store.remember(bodyHash: bodyHash, of: outcome, on: db)
             try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)

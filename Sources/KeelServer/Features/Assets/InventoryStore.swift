@@ -12,7 +12,7 @@ import SQLKit
 /// place that reads device keys across organisations, to flag a serial that shows up in
 /// two of them instead of moving the device silently.
 struct InventoryStore {
-    enum Outcome: Equatable, Sendable {
+    enum Outcome: Equatable {
         case created(UUID)
         case updated(UUID, changes: Int)
         case unchanged(UUID)
