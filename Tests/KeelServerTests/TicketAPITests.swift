@@ -421,6 +421,13 @@ final class SearchIndexTests: KeelTestCase {
         XCTAssertEqual(note, 0, "an internal note is not, for a client admin either")
         let staffNote = try await count("switch rebooted", tech3)
         XCTAssertEqual(staffNote, 1, "the note is still found by staff after the document was rewritten")
+        // Two characters are too short for trigrams: matched over the same documents, notes still hidden.
+        let shortForStaff = try await count("重启", tech3)
+        XCTAssertEqual(shortForStaff, 1)
+        let shortForClient = try await count("重启", liu)
+        XCTAssertEqual(shortForClient, 0, "a two-character word found only in an internal note")
+        let shortReply = try await count("网线", liu)
+        XCTAssertEqual(shortReply, 1)
     }
 
     /// The newest matches are read first and the window grows until the page is full: pages

@@ -58,11 +58,17 @@ struct TenantData {
         return attachment
     }
 
-    /// SQLite only: the full-text query (`ticket_search`, trigram) for "contains `text`" in
-    /// what the caller may read: internal notes only for provider staff.
-    func searchMatch(_ text: String) -> String {
+    /// SQLite only: the condition on `ticket_search` for "contains `text`" in what the caller
+    /// may read: internal notes only for provider staff. Three characters or more go through
+    /// the trigram index; shorter terms (打印, 网络, "PC") are matched with LIKE over the
+    /// documents, which SQLite reads newest first and stops reading once a window is full.
+    func searchCondition(_ text: String) -> SQLQueryString {
+        if text.count < 3 {
+            let pattern = "%" + text + "%"
+            return seesProviderStaff ? "(open_text LIKE \(bind: pattern) OR internal_text LIKE \(bind: pattern))" : "open_text LIKE \(bind: pattern)"
+        }
         let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        return seesProviderStaff ? phrase : "open_text : " + phrase
+        return "ticket_search MATCH \(bind: seesProviderStaff ? phrase : "open_text : " + phrase)"
     }
 
     /// Calendars of organisations in scope; the provider-wide default is for provider staff.

@@ -64,11 +64,10 @@ struct TicketFilter {
     /// Past this many matches a window costs more than reading them all inside SQLite.
     static let largestWindow = 4096
 
-    /// SQLite's trigram index serves terms of three characters or more. A client user's own
-    /// tickets are few: scanning them beats the index.
+    /// SQLite's search documents. A client user's own tickets are few: scanning them beats
+    /// the documents.
     private func usesSearchIndex(_ tenant: TenantData) -> Bool {
-        guard let q else { return false }
-        return !tenant.db.isPostgres && q.count >= 3 && tenant.role != .clientUser
+        q != nil && !tenant.db.isPostgres && tenant.role != .clientUser
     }
 
     /// Adds the filters; with a search `window`, only the newest `window` matches are
@@ -98,12 +97,12 @@ struct TicketFilter {
         if let q, usesSearchIndex(tenant) {
             // The match is a condition of the list query itself, so scope, filters, order and the
             // page limit apply in one statement.
-            let match = tenant.searchMatch(q)
+            let match = tenant.searchCondition(q)
             var condition: SQLQueryString
             if let window {
                 let sql = tenant.db as! any SQLDatabase
                 let rowids = try await sql.raw("""
-                    SELECT rowid FROM ticket_search WHERE ticket_search MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: window)
+                    SELECT rowid FROM ticket_search WHERE \(match) ORDER BY rowid DESC LIMIT \(bind: window)
                     """).all().map { try $0.decode(column: "rowid", as: Int.self) }
                 complete = rowids.count < window
                 let list = "[" + rowids.map(String.init).joined(separator: ",") + "]"
@@ -111,7 +110,7 @@ struct TicketFilter {
             } else {
                 // `+` keeps SQLite from driving the query from the match list (a look-up per
                 // match): the list is built once and the filters' indexes lead.
-                condition = "+\"tickets\".\"rowid\" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH \(bind: match))"
+                condition = "+\"tickets\".\"rowid\" IN (SELECT rowid FROM ticket_search WHERE \(match))"
             }
             if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) {
                 condition = "(" + condition + " OR \"tickets\".\"number\" = \(bind: number))"
