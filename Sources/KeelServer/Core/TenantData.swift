@@ -58,17 +58,20 @@ struct TenantData {
         return attachment
     }
 
-    /// SQLite only: the condition on `ticket_search` for "contains `text`" in what the caller
-    /// may read: internal notes only for provider staff. Three characters or more go through
-    /// the trigram index; shorter terms (打印, 网络, "PC") are matched with LIKE over the
-    /// documents, which SQLite reads newest first and stops reading once a window is full.
-    func searchCondition(_ text: String) -> SQLQueryString {
+    /// SQLite only: conditions on `ticket_search` for "contains `text`" in what the caller may
+    /// read (internal notes only for provider staff); a document matches when any one does.
+    /// Three characters or more go through the trigram index in one condition. Shorter terms
+    /// (打印, 网络, "PC") are matched with LIKE, one condition a column: SQLite reads a
+    /// column's documents newest first and stops once a window is full, which an OR of two
+    /// columns would prevent.
+    func searchConditions(_ text: String) -> [SQLQueryString] {
         if text.count < 3 {
             let pattern = "%" + text + "%"
-            return seesProviderStaff ? "(open_text LIKE \(bind: pattern) OR internal_text LIKE \(bind: pattern))" : "open_text LIKE \(bind: pattern)"
+            let open: SQLQueryString = "open_text LIKE \(bind: pattern)"
+            return seesProviderStaff ? [open, "internal_text LIKE \(bind: pattern)"] : [open]
         }
         let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        return "ticket_search MATCH \(bind: seesProviderStaff ? phrase : "open_text : " + phrase)"
+        return ["ticket_search MATCH \(bind: seesProviderStaff ? phrase : "open_text : " + phrase)"]
     }
 
     /// Calendars of organisations in scope; the provider-wide default is for provider staff.

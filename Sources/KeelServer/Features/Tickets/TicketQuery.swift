@@ -97,20 +97,24 @@ struct TicketFilter {
         if let q, usesSearchIndex(tenant) {
             // The match is a condition of the list query itself, so scope, filters, order and the
             // page limit apply in one statement.
-            let match = tenant.searchCondition(q)
+            let conditions = tenant.searchConditions(q)
             var condition: SQLQueryString
             if let window {
+                // The newest `window` matches: of each condition's newest, the newest.
+                let parts = conditions.map { part -> SQLQueryString in
+                    "SELECT rowid FROM (SELECT rowid FROM ticket_search WHERE \(part) ORDER BY rowid DESC LIMIT \(bind: window))"
+                }
                 let sql = tenant.db as! any SQLDatabase
-                let rowids = try await sql.raw("""
-                    SELECT rowid FROM ticket_search WHERE \(match) ORDER BY rowid DESC LIMIT \(bind: window)
-                    """).all().map { try $0.decode(column: "rowid", as: Int.self) }
+                let rowids = try await sql.raw(parts.joined(separator: " UNION ") + " ORDER BY rowid DESC LIMIT \(bind: window)").all()
+                    .map { try $0.decode(column: "rowid", as: Int.self) }
                 complete = rowids.count < window
                 let list = "[" + rowids.map(String.init).joined(separator: ",") + "]"
                 condition = "\"tickets\".\"rowid\" IN (SELECT value FROM json_each(\(bind: list)))"
             } else {
                 // `+` keeps SQLite from driving the query from the match list (a look-up per
                 // match): the list is built once and the filters' indexes lead.
-                condition = "+\"tickets\".\"rowid\" IN (SELECT rowid FROM ticket_search WHERE \(match))"
+                let all = conditions.map { part -> SQLQueryString in "SELECT rowid FROM ticket_search WHERE \(part)" }
+                condition = "+\"tickets\".\"rowid\" IN (" + all.joined(separator: " UNION ") + ")"
             }
             if let number = Int(q.trimmingCharacters(in: CharacterSet(charactersIn: "# "))) {
                 condition = "(" + condition + " OR \"tickets\".\"number\" = \(bind: number))"
