@@ -107,6 +107,23 @@ final class BadInputTests: KeelTestCase {
         XCTAssertEqual(before, after)
     }
 
+    /// A NUL in a search (which the full-text parsers and PostgreSQL do not take) is a 400 in
+    /// the caller's language on every list that searches, never a 500.
+    func testSearchTextWithANulIsRefused() async throws {
+        let admin = try await token("admin@keel.test")
+        let chen = try await token("tech3@keel.test")  // works in Chinese
+        for path in ["/api/v1/tickets", "/api/v1/assets", "/api/v1/software"] {
+            for q in ["%00abc", "ab%00", "%00"] {
+                let (status, body) = try await call(.GET, "\(path)?q=\(q)", token: chen)
+                XCTAssertEqual(status, .badRequest, "\(path) q=\(q): \(body)")
+                XCTAssertEqual(errorCode(body), "query_invalid")
+                XCTAssertTrue(body.contains("搜索内容"), body)
+            }
+        }
+        let (status, _) = try await call(.GET, "/api/v1/tickets?q=%20%20", token: admin)
+        XCTAssertEqual(status, .ok, "blank is no search")
+    }
+
     func testUnknownRoutesAndMethodsAreCleanErrors() async throws {
         let admin = try await token("admin@keel.test")
         let (status, body) = try await call(.GET, "/api/v1/no-such-thing", token: admin)

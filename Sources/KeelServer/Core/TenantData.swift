@@ -264,6 +264,15 @@ extension Request {
         get throws { TenantData(try requireContext(), db: db) }
     }
 
+    /// The `q` search text, trimmed; nil when empty. Over 200 characters, or holding a NUL
+    /// (which neither SQLite's full-text query parser nor PostgreSQL's text takes), it is refused.
+    func searchText() throws -> String? {
+        guard let text = query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        if text.count > 200 { throw KeelError(.badRequest, "query_too_long", field: "q") }
+        if text.unicodeScalars.contains("\0") { throw KeelError(.badRequest, "query_invalid", field: "q") }
+        return text
+    }
+
     /// A path id; a malformed one is simply not found.
     func idParameter(_ name: String) throws -> UUID {
         guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw KeelError.notFound }

@@ -129,8 +129,7 @@ enum AssetAPI {
             if let raw = req.query[String.self, at: "organizationId"], !raw.isEmpty {
                 organizationID = try await tenant.organization(UUID(uuidString: raw)).requireID()
             }
-            let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-            if let q, q.count > 200 { throw KeelError(.badRequest, "query_too_long", field: "q") }
+            let q = try req.searchText()
             return ListPage(items: try await tenant.softwareCatalogue(organizationID: organizationID, contains: q), nextCursor: nil)
         }
         api.on(.GET, "assets/{assetID}/changes", "What changed between inventories", tag: "assets", response: "AssetChangeList") { req in

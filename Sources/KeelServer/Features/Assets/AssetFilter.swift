@@ -29,9 +29,7 @@ struct AssetFilter {
     var days = 30
 
     init(_ request: Request) throws {
-        q = request.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces)
-        if q?.isEmpty ?? false { q = nil }
-        if let q, q.count > 200 { throw KeelError(.badRequest, "query_too_long", field: "q") }
+        q = try request.searchText()
         if let raw = request.query[String.self, at: "organizationId"], !raw.isEmpty {
             guard let id = UUID(uuidString: raw) else { throw KeelError.notFound }
             organizationID = id

@@ -20,8 +20,7 @@ struct TicketFilter {
         func list(_ name: String) -> [String] {
             (request.query[String.self, at: name] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         }
-        q = request.query[String.self, at: "q"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        if let q, q.count > 200 { throw KeelError(.badRequest, "query_too_long", field: "q") }
+        q = try request.searchText()
         status = list("status")
         for value in status where TicketStatus(rawValue: value) == nil && value != "active" {
             throw KeelError(.badRequest, "status_invalid", field: "status")
