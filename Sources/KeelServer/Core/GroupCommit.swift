@@ -60,14 +60,6 @@ actor GroupCommit {
 
 extension Application {
     private struct GroupCommitKey: StorageKey { typealias Value = GroupCommit }
-    private static let groupCommitLock = NIOLock()
 
-    var groupCommit: GroupCommit {
-        Self.groupCommitLock.withLock {
-            if let existing = storage[GroupCommitKey.self] { return existing }
-            let created = GroupCommit(app: self)
-            storage[GroupCommitKey.self] = created
-            return created
-        }
-    }
+    var groupCommit: GroupCommit { service(GroupCommitKey.self) { GroupCommit(app: self) } }
 }

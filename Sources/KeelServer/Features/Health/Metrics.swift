@@ -74,10 +74,5 @@ struct MetricsMiddleware: AsyncMiddleware {
 
 extension Application {
     private struct MetricsKey: StorageKey { typealias Value = Metrics }
-    var metrics: Metrics {
-        if let existing = storage[MetricsKey.self] { return existing }
-        let created = Metrics()
-        storage[MetricsKey.self] = created
-        return created
-    }
+    var metrics: Metrics { service(MetricsKey.self) { Metrics() } }
 }

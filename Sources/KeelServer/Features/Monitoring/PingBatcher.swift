@@ -182,23 +182,7 @@ final class PingKeys: Sendable {
 extension Application {
     private struct PingBatcherKey: StorageKey { typealias Value = PingBatcher }
     private struct PingKeysKey: StorageKey { typealias Value = PingKeys }
-    private static let pingLock = NIOLock()
 
-    var pingBatcher: PingBatcher {
-        Self.pingLock.withLock {
-            if let existing = storage[PingBatcherKey.self] { return existing }
-            let created = PingBatcher(app: self)
-            storage[PingBatcherKey.self] = created
-            return created
-        }
-    }
-
-    var pingKeys: PingKeys {
-        Self.pingLock.withLock {
-            if let existing = storage[PingKeysKey.self] { return existing }
-            let created = PingKeys()
-            storage[PingKeysKey.self] = created
-            return created
-        }
-    }
+    var pingBatcher: PingBatcher { service(PingBatcherKey.self) { PingBatcher(app: self) } }
+    var pingKeys: PingKeys { service(PingKeysKey.self) { PingKeys() } }
 }
