@@ -147,12 +147,8 @@ final class AssetLedgerTests: KeelTestCase {
         let key = stored!.catalogKey
         for (index, state) in ["in_use", "in_use", "retired", "in_use"].enumerated() {
             let asset = try await makeAsset(green, name: "GL-PC-\(index)", subkind: "desktop", state: state)
-            let software = AssetSoftware()
-            software.$asset.id = try asset.requireID()
-            software.organizationID = green
-            software.catalogKey = key
-            software.name = "Microsoft Office Professional Plus 2021"; software.version = "16.0.14332"; software.publisher = "Microsoft"
-            try await software.create(on: app.db)
+            try await InstalledSoftware.install([.init(key: key, name: "Microsoft Office Professional Plus 2021", version: "16.0.14332",
+                                                       publisher: "Microsoft")], on: asset.requireID(), db: app.db)
         }
         (status, body) = try await call(.GET, "/api/v1/licence-compliance?organizationId=\(green.uuidString)", token: admin)
         let line = try XCTUnwrap((object(body)["items"] as? [[String: Any]])?.first)
@@ -215,12 +211,8 @@ extension AssetLedgerTests {
         let owners = [user("j.patel@greenlaw.example"), user("s.okafor@greenlaw.example")]
         for (index, version) in ["7.0.0.1", "7.1.0.3"].enumerated() {
             let asset = try await makeAsset(green, name: "GL-\(index)", subkind: "laptop", owner: owners[index])
-            let software = AssetSoftware()
-            software.$asset.id = try asset.requireID()
-            software.organizationID = green
-            software.catalogKey = "7-zip"
-            software.name = "7-Zip \(version) (x64)"; software.version = version; software.publisher = "Igor Pavlov"
-            try await software.create(on: app.db)
+            try await InstalledSoftware.install([.init(key: "7-zip", name: "7-Zip \(version) (x64)", version: version, publisher: "Igor Pavlov")],
+                                                on: asset.requireID(), db: app.db)
         }
         let admin = try await token("admin@keel.test")
         var (status, body) = try await call(.GET, "/api/v1/software?q=ZIP", token: admin)

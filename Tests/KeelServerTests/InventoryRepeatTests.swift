@@ -15,10 +15,10 @@ extension InventoryIntakeTests {
         let found = try await Asset.query(on: app.db).filter(\.$organization.$id == green).first()
         let first = try XCTUnwrap(found)
         XCTAssertEqual(first.inventoryBodyHash, "xml:" + Secrets.sha256Hex(bytes: body))
-        // The software rows (handed to SQLite as one JSON text there) read back as models with ids of their own.
-        let software = try await AssetSoftware.query(on: app.db).filter(\.$asset.$id == first.requireID()).all()
+        // The software links (handed to SQLite as one JSON array there) read back as the catalogue's rows.
+        let software = try await InstalledSoftware.list(of: first.requireID(), on: app.db)
         XCTAssertGreaterThan(software.count, 500)
-        XCTAssertEqual(Set(software.compactMap(\.id)).count, software.count)
+        XCTAssertEqual(Set(software.map(\.identity)).count, software.count)
         XCTAssertTrue(software.contains { $0.name.lowercased().contains("openssl") && !$0.version.isEmpty }, "names and versions kept")
         // Pretend the last inventory was long ago; the same bytes bring it to now.
         first.lastInventoryAt = Date().addingTimeInterval(-30 * 86_400)

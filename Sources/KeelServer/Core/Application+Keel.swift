@@ -43,6 +43,7 @@ extension Application {
         migrations.add(CreateMaintenanceWindows())
         migrations.add(AddMonitoringNotices())
         migrations.add(TicketSearchDocuments())
+        migrations.add(SoftwareCatalogue())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

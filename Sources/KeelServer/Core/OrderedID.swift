@@ -33,6 +33,6 @@ struct AssetSoftwareAppendOnly: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
-        try await sql.create(index: "asset_software_org_key").on(AssetSoftware.schema).column("organization_id").column("catalog_key").run()
+        try await sql.create(index: "asset_software_org_key").on("asset_software").column("organization_id").column("catalog_key").run()
     }
 }

@@ -135,27 +135,25 @@ struct TenantData {
     /// grouped query: products, how many devices have them, how many version strings.
     func softwareCatalogue(organizationID: UUID?, contains text: String?, limit: Int = 2000) async throws -> [SoftwareProduct] {
         guard let sql = db as? any SQLDatabase else { return [] }
-        let query = sql.select()
-            .column(SQLColumn("catalog_key", table: "s"))
-            .column(SQLAlias(SQLFunction("MIN", args: SQLColumn("name", table: "s")), as: SQLIdentifier("name")))
-            .column(SQLAlias(SQLFunction("MIN", args: SQLColumn("publisher", table: "s")), as: SQLIdentifier("publisher")))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("asset_id", table: "s"))), as: SQLIdentifier("devices")))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("version", table: "s"))), as: SQLIdentifier("versions")))
-            .from(SQLAlias(SQLIdentifier(AssetSoftware.schema), as: SQLIdentifier("s")))
-            .join(SQLAlias(SQLIdentifier(Asset.schema), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("asset_id", table: "s"))
+        let query = InstalledSoftware.joined(sql.select()
+            .column(SQLColumn("catalog_key", table: "v"))
+            .column(SQLAlias(SQLFunction("MIN", args: SQLColumn("name", table: "v")), as: SQLIdentifier("name")))
+            .column(SQLAlias(SQLFunction("MIN", args: SQLColumn("publisher", table: "v")), as: SQLIdentifier("publisher")))
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("asset_id", table: "l"))), as: SQLIdentifier("devices")))
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("version", table: "v"))), as: SQLIdentifier("versions"))))
         if let ids = scope.restriction {
             query.where(SQLColumn("organization_id", table: "a"), .in, SQLBind.group(Array(ids)))
         }
         if role == .clientUser { query.where(SQLColumn("owner_id", table: "a"), .equal, SQLBind(userID)) }
         // Filtered on the assets' organisation: the planner starts from the organisation's
-        // assets and reaches their software through `asset_software_asset`.
+        // assets and reaches their software through the links' primary key.
         if let organizationID { query.where(SQLColumn("organization_id", table: "a"), .equal, SQLBind(organizationID)) }
         if let text, !text.isEmpty {
             // Catalogue keys are lower case, so a plain LIKE is case-blind on both databases.
-            query.where(SQLColumn("catalog_key", table: "s"), .like, SQLBind(ContainsPattern.make(text.lowercased(), on: db).1))
+            query.where(SQLColumn("catalog_key", table: "v"), .like, SQLBind(ContainsPattern.make(text.lowercased(), on: db).1))
         }
-        return try await query.groupBy(SQLColumn("catalog_key", table: "s"))
-            .orderBy(SQLColumn("catalog_key", table: "s")).limit(limit)
+        return try await query.groupBy(SQLColumn("catalog_key", table: "v"))
+            .orderBy(SQLColumn("catalog_key", table: "v")).limit(limit)
             .all().map { row in
                 SoftwareProduct(catalogKey: try row.decode(column: "catalog_key", as: String.self),
                                 name: try row.decode(column: "name", as: String.self),

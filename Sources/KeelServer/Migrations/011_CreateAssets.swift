@@ -47,7 +47,7 @@ struct CreateAssets: AsyncMigration {
             .field("asset_id", .uuid, .identifier(auto: false), .references(Asset.schema, .id, onDelete: .cascade))
             .field("document", .string, .required)
             .create()
-        try await database.schema(AssetSoftware.schema)
+        try await database.schema("asset_software")
             .id()
             .field("asset_id", .uuid, .required, .references(Asset.schema, .id, onDelete: .cascade))
             .field("organization_id", .uuid, .required)
@@ -86,14 +86,14 @@ struct CreateAssets: AsyncMigration {
         try await sql.create(index: "assets_bios_serial").on(Asset.schema).column("bios_serial").run()
         try await sql.create(index: "assets_hardware_uuid").on(Asset.schema).column("hardware_uuid").run()
         try await sql.create(index: "assets_serial").on(Asset.schema).column("serial").run()
-        try await sql.create(index: "asset_software_asset").on(AssetSoftware.schema).column("asset_id").run()
-        try await sql.create(index: "asset_software_org_key").on(AssetSoftware.schema).column("organization_id").column("catalog_key").run()
+        try await sql.create(index: "asset_software_asset").on("asset_software").column("asset_id").run()
+        try await sql.create(index: "asset_software_org_key").on("asset_software").column("organization_id").column("catalog_key").run()
         try await sql.create(index: "asset_macs_mac").on(AssetMAC.schema).column("mac").run()
         try await sql.create(index: "asset_changes_asset_at").on(AssetChange.schema).column("asset_id").column("at").run()
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [InventoryEnrolment.schema, AssetChange.schema, AssetMAC.schema, AssetSoftware.schema, AssetInventoryDocument.schema, Asset.schema] {
+        for schema in [InventoryEnrolment.schema, AssetChange.schema, AssetMAC.schema, "asset_software", AssetInventoryDocument.schema, Asset.schema] {
             try await database.schema(schema).delete()
         }
     }

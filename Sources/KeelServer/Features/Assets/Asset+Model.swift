@@ -95,22 +95,6 @@ final class AssetInventoryDocument: Model, @unchecked Sendable {
     }
 }
 
-/// Software found installed on a computer by inventory.
-final class AssetSoftware: Model, @unchecked Sendable {
-    static let schema = "asset_software"
-
-    @ID(key: .id) var id: UUID?
-    @Parent(key: "asset_id") var asset: Asset
-    @Field(key: "organization_id") var organizationID: UUID
-    /// The normalised catalogue key: one product across version strings.
-    @Field(key: "catalog_key") var catalogKey: String
-    @Field(key: "name") var name: String
-    @Field(key: "version") var version: String
-    @Field(key: "publisher") var publisher: String
-
-    init() {}
-}
-
 /// A network card's MAC address seen on an asset: one of the keys that find a device again.
 final class AssetMAC: Model, @unchecked Sendable {
     static let schema = "asset_macs"

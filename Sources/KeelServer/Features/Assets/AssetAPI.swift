@@ -112,14 +112,14 @@ enum AssetAPI {
         }
         api.on(.GET, "assets/{assetID}", "One asset with its disks and antivirus", tag: "assets", response: "Asset") { req in
             let asset = try await req.tenant.asset(try req.idParameter("assetID"))
-            let count = try await AssetSoftware.query(on: req.db).filter(\.$asset.$id == asset.requireID()).count()
+            let count = try await InstalledSoftware.count(of: asset.requireID(), on: req.db)
             return AssetOut(asset, softwareCount: count)
         }
         api.on(.GET, "assets/{assetID}/software", "Software found installed by inventory", tag: "assets",
                response: "AssetSoftwareList") { req in
             let asset = try await req.tenant.asset(try req.idParameter("assetID"))
-            let rows = try await AssetSoftware.query(on: req.db).filter(\.$asset.$id == asset.requireID()).sort(\.$name).all()
-            return ListPage(items: rows.map { AssetSoftwareOut(name: $0.name, version: $0.version, publisher: $0.publisher, catalogKey: $0.catalogKey) },
+            let rows = try await InstalledSoftware.list(of: asset.requireID(), on: req.db)
+            return ListPage(items: rows.map { AssetSoftwareOut(name: $0.name, version: $0.version, publisher: $0.publisher, catalogKey: $0.key) },
                             nextCursor: nil)
         }
         api.on(.GET, "software", "The software catalogue: products on assets in scope, with device and version counts (organizationId, q)",

@@ -80,7 +80,7 @@ enum AssetController {
         let asset = try await req.tenant.asset(try req.idParameter("assetID"))
         let id = try asset.requireID()
         let out = AssetOut(asset)
-        let software = try await AssetSoftware.query(on: req.db).filter(\.$asset.$id == id).sort(\.$name).limit(5000).all()
+        let software = try await InstalledSoftware.list(of: id, limit: 5000, on: req.db)
         let changes = try await AssetChange.query(on: req.db).filter(\.$asset.$id == id).sort(\.$at, .descending).limit(500).all()
         let moves = try await AssetLifecycleEvent.query(on: req.db).filter(\.$asset.$id == id).sort(\.$at, .descending).limit(200).all()
         let tickets = try await req.tenant.tickets(about: id).sort(\.$createdAt, .descending).limit(200).all()

@@ -29,30 +29,31 @@ struct InventoryStore {
         let inventory: Inventory
         let fingerprint: String
         let document: String
-        let software: [SoftwareRow]
+        let software: [InstalledSoftware.Row]
+        /// The catalogue ids of `software` the cache already had.
+        let knownSoftware: [Int64?]
         let volumes: String?
-    }
-
-    struct SoftwareRow: Sendable {
-        let key: String, name: String, version: String, publisher: String
+        let antivirus: String?
     }
 
     /// `agentXMLZlib`: the agent's own document, zlib-compressed, kept instead of encoding
     /// the model again (nil for JSON agents and merged partial inventories).
-    static func prepare(_ inventory: Inventory, fingerprint: String, agentXMLZlib: [UInt8]? = nil) throws -> Prepared {
+    static func prepare(_ inventory: Inventory, fingerprint: String, agentXMLZlib: [UInt8]? = nil,
+                        catalogue: InstalledSoftware.Cache) throws -> Prepared {
         var seen = Set<String>()
-        var rows: [SoftwareRow] = []
+        var rows: [InstalledSoftware.Row] = []
         rows.reserveCapacity(inventory.software.count)
         for item in inventory.software {
             let entry = SoftwareCatalog.normalise(name: item.name, publisher: item.publisher)
             let version = item.version ?? ""
             guard seen.insert(entry.key + "\u{1}" + version).inserted else { continue }
-            rows.append(SoftwareRow(key: String(entry.key.prefix(300)), name: String(item.name.prefix(300)),
+            rows.append(InstalledSoftware.Row(key: String(entry.key.prefix(300)), name: String(item.name.prefix(300)),
                                     version: String(version.prefix(100)), publisher: String((item.publisher ?? "").prefix(200))))
         }
         return Prepared(inventory: inventory, fingerprint: fingerprint,
                         document: try agentXMLZlib.map(AssetInventoryDocument.encode(agentXMLZlib:)) ?? AssetInventoryDocument.encode(inventory),
-                        software: rows, volumes: volumes(inventory))
+                        software: rows, knownSoftware: catalogue.lookup(rows), volumes: volumes(inventory),
+                        antivirus: (try? JSONEncoder().encode(inventory.antivirus)).map { String(decoding: $0, as: UTF8.self) })
     }
 
     /// Read-only: the asset this inventory would update when its content is exactly what
@@ -110,22 +111,24 @@ struct InventoryStore {
         switch outcome {
         case .created(let id), .updated(let id, _), .unchanged(let id), .conflict(let id, _): assetID = id
         }
-        try await Asset.query(on: db).filter(\.$id == assetID).set(\.$inventoryBodyHash, to: bodyHash).update()
+        try await (db as! any SQLDatabase).update(Asset.schema).set("inventory_body_hash", to: SQLBind(bodyHash))
+            .where("id", .equal, SQLBind(assetID)).run()
     }
 
-    func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> Outcome {
+    /// Applies a prepared inventory in the caller's write transaction. Also returns the
+    /// catalogue ids it read, for the cache once the transaction has committed.
+    func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> (Outcome, learned: [String: Int64]) {
         let inventory = prepared.inventory
         let (keys, fingerprints) = try await candidates(for: inventory.ids, on: db)
         let match = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID)
         switch match {
         case .existing(let assetID, _):
-            guard let asset = try await Asset.find(assetID, on: db) else { return try await create(prepared, on: db, now: now, conflict: nil) }
             if fingerprints[assetID] == prepared.fingerprint {
                 try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
                     .set(\.$volumes, to: prepared.volumes).update()
-                return .unchanged(assetID)
+                return (.unchanged(assetID), [:])
             }
-            return try await update(asset, with: prepared, on: db, now: now)
+            return try await update(assetID, with: prepared, on: db, now: now)
         case .new:
             return try await create(prepared, on: db, now: now, conflict: nil)
         case .conflict(_, let other, _):
@@ -182,62 +185,57 @@ struct InventoryStore {
         return (keys, fingerprints)
     }
 
-    private func create(_ prepared: Prepared, on db: any Database, now: Date, conflict: UUID?) async throws -> Outcome {
+    /// New devices and changed ones are written with plain SQL: model reflection cost more
+    /// than the statements on this path, inside the one-writer gate.
+    private func create(_ prepared: Prepared, on db: any Database, now: Date, conflict: UUID?) async throws -> (Outcome, learned: [String: Int64]) {
         let inventory = prepared.inventory
-        let asset = Asset()
-        asset.id = UUID()
-        asset.$organization.id = organizationID
-        asset.kind = "computer"
-        asset.lifecycleState = "in_use"
-        asset.notes = ""
-        asset.conflictOrganizationID = conflict
-        asset.createdAt = now
-        fill(asset, from: prepared, now: now)
-        try await asset.create(on: db)
-        let assetID = asset.id!
-        try await replaceDetails(of: assetID, with: prepared, on: db, isNew: true)
+        let assetID = UUID()
+        let values: [(String, any SQLExpression)] = [
+            ("id", SQLBind(assetID)), ("organization_id", SQLBind(organizationID)), ("kind", SQLBind("computer")),
+            ("lifecycle_state", SQLBind("in_use")), ("notes", SQLBind("")), ("conflict_organization_id", SQLBind(conflict)),
+            ("created_at", SQLBind(now)), ("serial", SQLBind(InventoryIdentity.serial(inventory.hardware.serial))),
+        ] + fields(from: prepared, now: now)
+        try await (db as! any SQLDatabase).insert(into: Asset.schema).columns(values.map(\.0)).values(values.map(\.1)).run()
+        let learned = try await replaceDetails(of: assetID, with: prepared, on: db, isNew: true)
         try await record([("created", inventory.hardware.hostname ?? "", nil, nil)] +
                          (conflict.map { [("conflict", "organization", nil, $0.uuidString.lowercased())] } ?? []),
                          for: assetID, on: db, at: now)
-        if let conflict { return .conflict(assetID, otherOrganizationID: conflict) }
-        return .created(assetID)
+        if let conflict { return (.conflict(assetID, otherOrganizationID: conflict), learned) }
+        return (.created(assetID), learned)
     }
 
-    private func update(_ asset: Asset, with prepared: Prepared, on db: any Database, now: Date) async throws -> Outcome {
+    private func update(_ assetID: UUID, with prepared: Prepared, on db: any Database, now: Date) async throws -> (Outcome, learned: [String: Int64]) {
         let inventory = prepared.inventory
-        let assetID = try asset.requireID()
         let stored = try await AssetInventoryDocument.find(assetID, on: db)
         let previous = stored?.inventory
         let changes = previous.map { InventoryDiff.between($0, inventory) } ?? []
-        fill(asset, from: prepared, now: now)
-        try await asset.update(on: db)
-        try await replaceDetails(of: assetID, with: prepared, on: db)
+        let update = (db as! any SQLDatabase).update(Asset.schema)
+        for (column, value) in fields(from: prepared, now: now) { update.set(SQLIdentifier(column), to: value) }
+        // A serial the agent does not report leaves the one the ledger has.
+        if let serial = InventoryIdentity.serial(inventory.hardware.serial) { update.set("serial", to: SQLBind(serial)) }
+        try await update.where("id", .equal, SQLBind(assetID)).run()
+        let learned = try await replaceDetails(of: assetID, with: prepared, on: db)
         try await record(changes.map(AssetHistory.row), for: assetID, on: db, at: now)
-        return .updated(assetID, changes: changes.count)
+        return (.updated(assetID, changes: changes.count), learned)
     }
 
-    private func fill(_ asset: Asset, from prepared: Prepared, now: Date) {
+    /// The columns an inventory sets, new device or known one.
+    private func fields(from prepared: Prepared, now: Date) -> [(String, any SQLExpression)] {
         let inventory = prepared.inventory
         let hardware = inventory.hardware
-        asset.subkind = hardware.kind == .unknown ? "" : hardware.kind.rawValue
-        asset.name = String((hardware.hostname ?? inventory.ids.deviceID ?? "device").prefix(200))
-        asset.manufacturer = hardware.manufacturer
-        asset.model = hardware.model
-        asset.serial = InventoryIdentity.serial(hardware.serial) ?? asset.serial
-        asset.osName = inventory.os.fullName ?? inventory.os.name
-        asset.osVersion = inventory.os.version
-        asset.cpu = inventory.cpus.first?.name
-        asset.memoryMB = inventory.memoryMB
-        asset.lastUser = inventory.lastLoggedUser
-        asset.deviceID = inventory.ids.deviceID
-        asset.biosSerial = InventoryIdentity.serial(inventory.ids.biosSerial)
-        asset.hardwareUUID = InventoryIdentity.uuid(inventory.ids.hardwareUUID)
-        asset.macs = inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }.joined(separator: ",")
-        asset.antivirus = (try? JSONEncoder().encode(inventory.antivirus)).map { String(decoding: $0, as: UTF8.self) }
-        asset.volumes = prepared.volumes
-        asset.inventoryFingerprint = prepared.fingerprint
-        asset.lastInventoryAt = now
-        asset.updatedAt = now
+        return [
+            ("subkind", SQLBind(hardware.kind == .unknown ? "" : hardware.kind.rawValue)),
+            ("name", SQLBind(String((hardware.hostname ?? inventory.ids.deviceID ?? "device").prefix(200)))),
+            ("manufacturer", SQLBind(hardware.manufacturer)), ("model", SQLBind(hardware.model)),
+            ("os_name", SQLBind(inventory.os.fullName ?? inventory.os.name)), ("os_version", SQLBind(inventory.os.version)),
+            ("cpu", SQLBind(inventory.cpus.first?.name)), ("memory_mb", SQLBind(inventory.memoryMB)),
+            ("last_user", SQLBind(inventory.lastLoggedUser)), ("device_id", SQLBind(inventory.ids.deviceID)),
+            ("bios_serial", SQLBind(InventoryIdentity.serial(inventory.ids.biosSerial))),
+            ("hardware_uuid", SQLBind(InventoryIdentity.uuid(inventory.ids.hardwareUUID))),
+            ("macs", SQLBind(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }.joined(separator: ","))),
+            ("antivirus", SQLBind(prepared.antivirus)), ("volumes", SQLBind(prepared.volumes)),
+            ("inventory_fingerprint", SQLBind(prepared.fingerprint)), ("last_inventory_at", SQLBind(now)), ("updated_at", SQLBind(now)),
+        ]
     }
 
     static func volumes(_ inventory: Inventory) -> String? {
@@ -245,87 +243,41 @@ struct InventoryStore {
     }
 
     /// Software and MACs are replaced whole: one DELETE and one multi-row INSERT each.
-    private func replaceDetails(of assetID: UUID, with prepared: Prepared, on db: any Database, isNew: Bool = false) async throws {
+    private func replaceDetails(of assetID: UUID, with prepared: Prepared, on db: any Database, isNew: Bool = false) async throws
+        -> [String: Int64] {
         let inventory = prepared.inventory
         let document = prepared.document
         if !isNew, let existing = try await AssetInventoryDocument.find(assetID, on: db) {
             existing.document = document
             try await existing.update(on: db)
         } else {
-            let row = AssetInventoryDocument()
-            row.id = assetID
-            row.document = document
-            try await row.create(on: db)
+            try await (db as! any SQLDatabase).insert(into: AssetInventoryDocument.schema).columns("asset_id", "document")
+                .values(SQLBind(assetID), SQLBind(document)).run()
         }
         if !isNew {
-            try await AssetSoftware.query(on: db).filter(\.$asset.$id == assetID).delete()
             try await AssetMAC.query(on: db).filter(\.$asset.$id == assetID).delete()
         }
-        try await Self.insertSoftware(prepared.software, assetID: assetID, organizationID: organizationID, on: db)
+        let (ids, learned) = try await InstalledSoftware.resolve(prepared.software, known: prepared.knownSoftware, on: db)
+        try await InstalledSoftware.replace(on: assetID, with: ids, isNew: isNew, on: db)
         let macs = Set(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }).sorted()
         if !macs.isEmpty {
             try await (db as! any SQLDatabase).insert(into: AssetMAC.schema).columns("id", "asset_id", "mac")
                 .rows(macs.map { [SQLBind(UUID()), SQLBind(assetID), SQLBind($0)] }).run()
         }
-    }
-
-    /// Software rows in one statement. On SQLite the list goes as one JSON text that SQLite
-    /// unpacks itself (`json_each`): ~800 rows bound one value at a time cost more than the
-    /// insert. Row ids share the device's time-ordered prefix, numbered in the last digits,
-    /// so the primary-key index is appended to. On PostgreSQL: a multi-row INSERT.
-    static func insertSoftware(_ software: [SoftwareRow], assetID: UUID, organizationID: UUID, on db: any Database) async throws {
-        guard !software.isEmpty else { return }
-        let sql = db as! any SQLDatabase
-        if sql.dialect.name == "sqlite" {
-            var json = "["
-            json.reserveCapacity(software.count * 80)
-            for (index, item) in software.enumerated() {
-                if index > 0 { json += "," }
-                json += "[" + JSONText.quoted(item.key) + "," + JSONText.quoted(item.name) + "," + JSONText.quoted(item.version) + ","
-                    + JSONText.quoted(item.publisher) + "]"
-            }
-            json += "]"
-            // 65,536 rows per prefix at most: the last four hex digits number them.
-            for start in stride(from: 0, to: software.count, by: 65_536) {
-                let prefix = String(OrderedID.make().uuidString.prefix(32))
-                try await sql.raw("""
-                    INSERT INTO asset_software (id, asset_id, organization_id, catalog_key, name, version, publisher)
-                    SELECT \(bind: prefix) || printf('%04X', j.key - \(literal: start)), \(bind: assetID), \(bind: organizationID),
-                           j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3
-                    FROM json_each(\(bind: json)) AS j WHERE j.key >= \(literal: start) AND j.key < \(literal: start + 65_536)
-                    """).run()
-            }
-            return
-        }
-        let rows: [[any SQLExpression]] = software.map { item in
-            [SQLBind(OrderedID.make()), SQLBind(assetID), SQLBind(organizationID), SQLBind(item.key), SQLBind(item.name), SQLBind(item.version),
-             SQLBind(item.publisher)]
-        }
-        // At most 65,535 bound values per statement; 7 columns a row.
-        for chunk in stride(from: 0, to: rows.count, by: 1000) {
-            try await sql.insert(into: AssetSoftware.schema)
-                .columns("id", "asset_id", "organization_id", "catalog_key", "name", "version", "publisher")
-                .rows(Array(rows[chunk..<min(chunk + 1000, rows.count)]))
-                .run()
-        }
+        return learned
     }
 
     private func record(_ rows: [(kind: String, subject: String, from: String?, to: String?)], for assetID: UUID,
                         on db: any Database, at now: Date) async throws {
         guard !rows.isEmpty else { return }
-        let models = rows.prefix(5000).map { row -> AssetChange in
-            let change = AssetChange()
-            change.id = UUID()
-            change.$asset.id = assetID
-            change.kind = row.kind
-            change.subject = String(row.subject.prefix(300))
-            change.fromValue = row.from.map { String($0.prefix(300)) }
-            change.toValue = row.to.map { String($0.prefix(300)) }
-            change.at = now
-            return change
+        let values = rows.prefix(5000).map { row -> [any SQLExpression] in
+            [SQLBind(UUID()), SQLBind(assetID), SQLBind(row.kind), SQLBind(String(row.subject.prefix(300))),
+             SQLBind(row.from.map { String($0.prefix(300)) }), SQLBind(row.to.map { String($0.prefix(300)) }), SQLBind(now)]
         }
-        for chunk in stride(from: 0, to: models.count, by: 1000) {
-            try await Array(models[chunk..<min(chunk + 1000, models.count)]).create(on: db)
+        for chunk in stride(from: 0, to: values.count, by: 1000) {
+            try await (db as! any SQLDatabase).insert(into: AssetChange.schema)
+                .columns("id", "asset_id", "kind", "subject", "from_value", "to_value", "at")
+                .rows(Array(values[chunk..<min(chunk + 1000, values.count)])).run()
         }
     }
 }

@@ -112,15 +112,13 @@ enum LicenceAPI {
         guard !licences.isEmpty, let sql = tenant.db as? any SQLDatabase else { return [] }
         let keys = Array(Set(licences.map(\.catalogKey)))
         struct Count: Decodable { let catalog_key: String; let devices: Int }
-        let rows = try await sql.select()
-            .column(SQLColumn("catalog_key", table: "s"))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("asset_id", table: "s"))), as: SQLIdentifier("devices")))
-            .from(SQLAlias(SQLIdentifier(AssetSoftware.schema), as: SQLIdentifier("s")))
-            .join(SQLAlias(SQLIdentifier(Asset.schema), as: SQLIdentifier("a")), on: SQLColumn("id", table: "a"), .equal, SQLColumn("asset_id", table: "s"))
+        let rows = try await InstalledSoftware.joined(sql.select()
+            .column(SQLColumn("catalog_key", table: "v"))
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("asset_id", table: "l"))), as: SQLIdentifier("devices"))))
             .where(SQLColumn("organization_id", table: "a"), .equal, SQLBind(organizationID))
-            .where(SQLColumn("catalog_key", table: "s"), .in, SQLBind.group(keys))
+            .where(SQLColumn("catalog_key", table: "v"), .in, SQLBind.group(keys))
             .where(SQLColumn("lifecycle_state", table: "a"), .notIn, SQLBind.group(["retired", "disposed"]))
-            .groupBy(SQLColumn("catalog_key", table: "s"))
+            .groupBy(SQLColumn("catalog_key", table: "v"))
             .all(decoding: Count.self)
         let installed = Dictionary(uniqueKeysWithValues: rows.map { ($0.catalog_key, $0.devices) })
         return LicenceCompliance.lines(owned: licences.map { .init(catalogKey: $0.catalogKey, seats: $0.seats, expiresOn: $0.expiresOn) },

@@ -55,23 +55,22 @@ enum AuditLog {
             // Several Keel nodes may append at once; the chain needs one writer at a time.
             try await sql.raw("SELECT pg_advisory_xact_lock(7315001)").run()
         }
-        let last = try await AuditEvent.query(on: db).sort(\.$id, .descending).first()
-        let event = AuditEvent()
-        event.at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000)
-        event.actorID = actor.userID
-        event.actorLabel = actor.label
-        event.via = actor.via
-        event.credentialID = actor.credentialID
-        event.address = actor.address
-        event.organizationID = organizationID
-        event.action = action
-        event.entityType = entityType
-        event.entityID = entityID
-        event.changes = changes.json
-        event.previousHash = last?.hash ?? AuditChain.genesisHash
-        event.hash = ""
-        event.hash = Secrets.sha256Hex(event.record.canonicalText)
-        try await event.create(on: db)
+        // Plain SQL: every mutation of every feature passes here, inside its write transaction.
+        let sql = db as! any SQLDatabase
+        let last = try await sql.select().column("hash").from(AuditEvent.schema).orderBy("seq", .descending).limit(1).first()
+        var record = AuditRecord(sequence: 0, at: Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000),
+                                 actorID: actor.userID, actorLabel: actor.label, via: actor.via, credentialID: actor.credentialID,
+                                 address: actor.address, organizationID: organizationID, action: action, entityType: entityType,
+                                 entityID: entityID, changes: changes.json,
+                                 previousHash: try last?.decode(column: "hash", as: String.self) ?? AuditChain.genesisHash, hash: "")
+        record.hash = Secrets.sha256Hex(record.canonicalText)
+        try await sql.insert(into: AuditEvent.schema)
+            .columns("at", "actor_id", "actor_label", "via", "credential_id", "address", "organization_id", "action", "entity_type",
+                     "entity_id", "changes", "prev_hash", "hash")
+            .values(SQLBind(record.at), SQLBind(record.actorID), SQLBind(record.actorLabel), SQLBind(record.via), SQLBind(record.credentialID),
+                    SQLBind(record.address), SQLBind(record.organizationID), SQLBind(record.action), SQLBind(record.entityType),
+                    SQLBind(record.entityID), SQLBind(record.changes), SQLBind(record.previousHash), SQLBind(record.hash))
+            .run()
     }
 
     /// Walks the whole chain in pages; the verdict names the first row that does not fit.
