@@ -18,6 +18,7 @@ extension Application {
         let config = keel
         _ = try Secrets.loadOrCreateKey(at: config.secretKeyFile ?? (config.dataDirectory as NSString).appendingPathComponent("secret.key"))
         lifecycle.use(BackgroundLoop("SLA ticker", every: 60) { app in try await SLATicker.round(app) })
+        try await checkpointInBackground()
         // Background work, each stopped and waited for at shutdown: incoming mail and the
         // outbox every 2 s, quiet push jobs every 10 s, due checks every 100 ms, maintenance
         // notices and result retention every minute (all also at start, catching up).

@@ -41,6 +41,22 @@ extension Application {
     }
 }
 
+extension Application {
+    /// SQLite, when serving: a commit no longer copies the write-ahead log back into the
+    /// database when the log passes 1,000 pages (that copy and its fsync ran inside the
+    /// one-writer gate, in whichever request's commit crossed the line); a background loop
+    /// does it every second instead, beside the writers (a passive checkpoint takes no lock).
+    func checkpointInBackground() async throws {
+        guard !keel.usesPostgres else { return }
+        for loop in eventLoopGroup.makeIterator() {
+            try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
+        }
+        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 1) { app in
+            try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+        })
+    }
+}
+
 private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 
 /// One path for writes. SQLite allows one writer at a time and Fluent gives each event
