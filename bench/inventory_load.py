@@ -56,12 +56,24 @@ def cpu_seconds(pid: int) -> float:
 
 
 def documents(count: int) -> list[bytes]:
+    """One document per device, as a fleet installed from one image drifts: every device
+    has ~5 % of its packages at one of three later update levels, and three packages
+    of its own (a driver, a tool) that no other device has."""
     template = open(FIXTURE, encoding="utf-8").read()
     start = template.index("<DEVICEID>") + len("<DEVICEID>")
     device = template[start:template.index("</DEVICEID>", start)]
+    head, *packages = template.split("<SOFTWARES>")
     out = []
     for i in range(count):
-        text = template.replace(device, f"bench-{i:06d}-2026-11-23-10-00-00")
+        blocks = []
+        for k, block in enumerate(packages):
+            if (k * 7 + i) % 20 == 0:
+                block = block.replace("</VERSION>", f"+u{(i * 31 + k) % 3 + 1}</VERSION>", 1)
+            blocks.append(block)
+        own = "".join(f"<SOFTWARES><NAME>bench-device-tool-{n}-{i:06d}</NAME><PUBLISHER>Bench</PUBLISHER>"
+                      f"<VERSION>1.{i}.{n}</VERSION></SOFTWARES>" for n in range(3))
+        text = "<SOFTWARES>".join([head] + blocks).replace("<SOFTWARES>", own + "<SOFTWARES>", 1)
+        text = text.replace(device, f"bench-{i:06d}-2026-11-23-10-00-00")
         text = text.replace("<SSN></SSN>", f"<SSN>BENCH{i:08d}</SSN>", 1)
         out.append(zlib.compress(text.encode("utf-8"), 6))
     return out
