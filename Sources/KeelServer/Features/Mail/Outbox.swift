@@ -110,11 +110,8 @@ struct Outbox {
     /// A time as mail shows it: the recipient's language and timezone, the zone named.
     static func format(_ date: Date?, language: Language, zone: TimeZone) -> String {
         guard let date else { return "" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: language == .zhHans ? "zh_Hans_CN" : "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = language == .zhHans ? "yyyy年M月d日 HH:mm (zzz)" : "EEE d MMM yyyy, HH:mm (zzz)"
-        return formatter.string(from: date)
+        return DateFormats.string(date, pattern: language == .zhHans ? "yyyy年M月d日 HH:mm (zzz)" : "EEE d MMM yyyy, HH:mm (zzz)",
+                                  locale: language == .zhHans ? "zh_Hans_CN" : "en_GB", zone: zone)
     }
 
     static func escape(_ text: String) -> String {

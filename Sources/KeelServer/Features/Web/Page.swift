@@ -73,11 +73,7 @@ extension Request {
     /// Dates shown in the person's timezone.
     func display(_ date: Date?) -> String {
         guard let date else { return "" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = context?.timeZone ?? .gmt
-        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
+        return DateFormats.string(date, pattern: "yyyy-MM-dd HH:mm zzz", locale: "en_US_POSIX", zone: context?.timeZone ?? .gmt)
     }
 
     func requireWebContext() throws -> RequestContext {
