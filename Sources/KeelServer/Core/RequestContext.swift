@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import KeelDomain
 import Vapor
 
@@ -85,32 +86,46 @@ extension RequestContext {
     static func make(user: User, on db: any Database, via: String, credentialID: String?, address: String?,
                      integrationOrganizationID: UUID? = nil, csrfToken: String? = nil, sessionID: UUID? = nil,
                      fallbackTimeZone: String = "UTC") async throws -> RequestContext {
-        let userID = try user.requireID()
-        let role = user.roleValue
+        let person = Caller(id: try user.requireID(), email: user.email, name: user.name, role: user.roleValue,
+                            organizationID: user.$organization.id, language: user.language.flatMap(Language.init(rawValue:)),
+                            timezone: user.timezone)
+        var organization: (timezone: String, language: Language)?
+        if let organizationID = user.$organization.id ?? integrationOrganizationID,
+           let row = try await (db as! any SQLDatabase).select().columns("timezone", "default_language").from(Organization.schema)
+               .where("id", .equal, SQLBind(organizationID)).first() {
+            organization = (try row.decode(column: "timezone", as: String.self),
+                            Language(rawValue: try row.decode(column: "default_language", as: String.self)) ?? .en)
+        }
+        return try await make(person: person, organization: organization, on: db, via: via, credentialID: credentialID, address: address,
+                              integrationOrganizationID: integrationOrganizationID, csrfToken: csrfToken, sessionID: sessionID,
+                              fallbackTimeZone: fallbackTimeZone)
+    }
+
+    /// The same from values already read (the token check reads person and organisation in one query).
+    static func make(person: Caller, organization: (timezone: String, language: Language)?, on db: any Database, via: String,
+                     credentialID: String?, address: String?, integrationOrganizationID: UUID?, csrfToken: String? = nil,
+                     sessionID: UUID? = nil, fallbackTimeZone: String = "UTC") async throws -> RequestContext {
         let scope: OrganizationScope
         if let integrationOrganizationID {
             scope = .only([integrationOrganizationID])
         } else {
             var assigned = Set<UUID>()
-            if role == .technician {
-                let rows = try await TechnicianAssignment.query(on: db).filter(\.$user.$id == userID).all()
-                assigned = Set(rows.map { $0.$organization.id })
+            if person.role == .technician {
+                let rows = try await (db as! any SQLDatabase).select().column("organization_id").from(TechnicianAssignment.schema)
+                    .where("user_id", .equal, SQLBind(person.id)).all()
+                assigned = Set(try rows.map { try $0.decode(column: "organization_id", as: UUID.self) })
             }
-            scope = .of(role: role, organizationID: user.$organization.id, technicianOrganizations: assigned)
+            scope = .of(role: person.role, organizationID: person.organizationID, technicianOrganizations: assigned)
         }
-        var organization: Organization?
-        if let organizationID = user.$organization.id ?? integrationOrganizationID {
-            organization = try await Organization.find(organizationID, on: db)
-        }
-        let zoneName = user.timezone ?? organization?.timezone ?? fallbackTimeZone
+        let zoneName = person.timezone ?? organization?.timezone ?? fallbackTimeZone
         // An integration token acts as its organisation's interface person, nothing more.
-        let caller = Caller(id: userID, email: user.email, name: user.name,
-                            role: integrationOrganizationID == nil ? role : .clientAdmin,
-                            organizationID: integrationOrganizationID ?? user.$organization.id, language: user.language.flatMap(Language.init(rawValue:)),
-                            timezone: user.timezone)
+        let caller = Caller(id: person.id, email: person.email, name: person.name,
+                            role: integrationOrganizationID == nil ? person.role : .clientAdmin,
+                            organizationID: integrationOrganizationID ?? person.organizationID, language: person.language,
+                            timezone: person.timezone)
         return RequestContext(
             user: caller, scope: scope,
-            actor: AuditActor(userID: userID, label: user.email, via: via, credentialID: credentialID, address: address),
+            actor: AuditActor(userID: person.id, label: person.email, via: via, credentialID: credentialID, address: address),
             organizationLanguage: organization?.language, timeZone: TimeZone(identifier: zoneName) ?? .gmt,
             integrationOrganizationID: integrationOrganizationID, csrfToken: csrfToken, sessionID: sessionID)
     }

@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import KeelDomain
+import SQLKit
 import Vapor
 
 /// Resolves the caller once per request — from a bearer token or the session cookie —
@@ -42,21 +44,38 @@ extension HTTPMethod {
 }
 
 enum TokenAuthenticator {
+    /// One query for token, person and organisation: every API request passes here.
     static func context(for secret: String, request: Request) async throws -> RequestContext? {
         let hash = Secrets.sha256Hex(secret)
-        guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == hash).with(\.$user).first(),
-              token.revokedAt == nil, token.user.active else { return nil }
+        let sql = request.db as! any SQLDatabase
+        guard let row = try await sql.raw("""
+            SELECT t.id, t.expires_at, t.last_used_at, t.organization_id AS integration_id, u.id AS user_id, u.email, u.name, u.role,
+                   u.organization_id, u.language, u.timezone, o.timezone AS organization_timezone, o.default_language
+            FROM api_tokens t JOIN users u ON u.id = t.user_id
+            LEFT JOIN organizations o ON o.id = COALESCE(u.organization_id, t.organization_id)
+            WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL AND u.active = \(bind: true)
+            """).first() else { return nil }
         let now = Date()
-        if let expires = token.expiresAt, expires <= now { return nil }
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+        if let expires = try row.decode(column: "expires_at", as: Date?.self), expires <= now { return nil }
+        let tokenID = try row.decode(column: "id", as: UUID.self)
+        if try row.decode(column: "last_used_at", as: Date?.self).map({ now.timeIntervalSince($0) > 60 }) ?? true {
             // Coarse on purpose: one write a minute per token, not one per request.
-            let tokenID = try token.requireID()
             _ = try? await request.application.write { db in
-                try await ApiToken.query(on: db).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
+                try await (db as! any SQLDatabase).update(ApiToken.schema).set("last_used_at", to: SQLBind(now))
+                    .where("id", .equal, SQLBind(tokenID)).run()
             }
         }
+        let person = Caller(id: try row.decode(column: "user_id", as: UUID.self), email: try row.decode(column: "email", as: String.self),
+                            name: try row.decode(column: "name", as: String.self),
+                            role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .clientUser,
+                            organizationID: try row.decode(column: "organization_id", as: UUID?.self),
+                            language: try row.decode(column: "language", as: String?.self).flatMap(Language.init(rawValue:)),
+                            timezone: try row.decode(column: "timezone", as: String?.self))
+        let organization = try row.decode(column: "organization_timezone", as: String?.self).map { zone in
+            (timezone: zone, language: Language(rawValue: (try? row.decode(column: "default_language", as: String.self)) ?? "") ?? .en)
+        }
         return try await RequestContext.make(
-            user: token.user, on: request.db, via: "token", credentialID: token.id?.uuidString.lowercased(),
-            address: request.clientAddress, integrationOrganizationID: token.$organization.id)
+            person: person, organization: organization, on: request.db, via: "token", credentialID: tokenID.uuidString.lowercased(),
+            address: request.clientAddress, integrationOrganizationID: try row.decode(column: "integration_id", as: UUID?.self))
     }
 }
