@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Who hears about what. Called inside the write transaction of the change, as an
@@ -11,16 +12,12 @@ enum Notifier {
                        detail: String? = nil) async throws {
         var seen = Set<UUID>()
         for case let userID? in userIDs where userID != actor && seen.insert(userID).inserted {
-            let note = InAppNotification()
-            note.$user.id = userID
-            note.$ticket.id = ticket.id
-            note.kind = kind
-            note.ticketNumber = ticket.number
-            note.title = String(ticket.title.prefix(200))
-            note.createdAt = at
-            note.mailState = "pending"
-            note.detail = detail.map { String($0.prefix(4000)) }
-            try await note.create(on: db)
+            try await (db as! any SQLDatabase).insert(into: InAppNotification.schema)
+                .columns("id", "user_id", "ticket_id", "kind", "ticket_number", "title", "created_at", "mail_state", "detail")
+                .values(SQLBind(UUID()), SQLBind(userID), SQLBind(ticket.id), SQLBind(kind), SQLBind(ticket.number),
+                        SQLBind(String(ticket.title.prefix(200))), SQLBind(at), SQLBind("pending"),
+                        SQLBind(detail.map { String($0.prefix(4000)) }))
+                .run()
         }
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import KeelDomain
 import Vapor
 
@@ -26,8 +27,9 @@ enum PriorityMatrixSetting {
     static let key = "priority_matrix"
 
     static func current(on db: any Database) async throws -> (PriorityMatrix, String) {
-        guard let stored = try await InstallSetting.find(key, on: db),
-              let matrix = try? JSONDecoder().decode(PriorityMatrix.self, from: Data(stored.value.utf8)) else {
+        guard let row = try await (db as! any SQLDatabase).select().column("value").from(InstallSetting.schema)
+                .where("name", .equal, SQLBind(key)).first(),
+              let matrix = try? JSONDecoder().decode(PriorityMatrix.self, from: Data(try row.decode(column: "value", as: String.self).utf8)) else {
             return (.standard, "builtin")
         }
         return (matrix, "install")

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import KeelDomain
 import Vapor
 
@@ -10,11 +11,19 @@ struct SLAEngine: Sendable {
     /// Site calendar, else the organisation's, else the provider default, else Mon–Fri
     /// 09:00–17:30 in the organisation's timezone.
     func calendar(organizationID: UUID, siteID: UUID?, timezone: String? = nil, on db: any Database) async throws -> BusinessCalendar {
-        let candidates = try await BusinessCalendarRecord.query(on: db).group(.or) { group in
-            group.filter(\.$organizationID == organizationID)
-            if let siteID { group.filter(\.$siteID == siteID) }
-            group.group(.and) { $0.filter(\.$organizationID == nil).filter(\.$siteID == nil) }
-        }.all()
+        // Plain SQL: every new ticket and every SLA recomputation asks.
+        let rows = try await (db as! any SQLDatabase).select().columns("organization_id", "site_id", "definition")
+            .from(BusinessCalendarRecord.schema)
+            .where { group in
+                var group = group.where("organization_id", .equal, SQLBind(organizationID))
+                if let siteID { group = group.orWhere("site_id", .equal, SQLBind(siteID)) }
+                return group.orWhere { $0.where("organization_id", .is, SQLLiteral.null).where("site_id", .is, SQLLiteral.null) }
+            }.all()
+        struct Candidate { let organizationID: UUID?; let siteID: UUID?; let definition: String }
+        let candidates = try rows.map {
+            Candidate(organizationID: try $0.decode(column: "organization_id", as: UUID?.self), siteID: try $0.decode(column: "site_id", as: UUID?.self),
+                      definition: try $0.decode(column: "definition", as: String.self))
+        }
         let chosen = candidates.first { siteID != nil && $0.siteID == siteID }
             ?? candidates.first { $0.organizationID == organizationID && $0.siteID == nil }
             ?? candidates.first { $0.organizationID == nil && $0.siteID == nil }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import KeelDomain
 import Vapor
 
@@ -44,16 +45,19 @@ struct SLAPolicyOut: Content {
 enum SLAPolicies {
     /// The organisation's policy, else the provider default, else the built-in one.
     static func effective(for organizationID: UUID?, on db: any Database) async throws -> (SLAPolicy, String) {
-        let records = try await SLAPolicyRecord.query(on: db).group(.or) { group in
-            group.filter(\.$organizationID == nil)
-            if let organizationID { group.filter(\.$organizationID == organizationID) }
-        }.all()
-        if let organizationID, let own = records.first(where: { $0.organizationID == organizationID }),
-           let policy = try? JSONDecoder().decode(SLAPolicy.self, from: Data(own.definition.utf8)) {
+        // Plain SQL: every new ticket asks.
+        let rows = try await (db as! any SQLDatabase).select().columns("organization_id", "definition").from(SLAPolicyRecord.schema)
+            .where { group in
+                organizationID.map { group.where("organization_id", .is, SQLLiteral.null).orWhere("organization_id", .equal, SQLBind($0)) }
+                    ?? group.where("organization_id", .is, SQLLiteral.null)
+            }.all()
+        let records = try rows.map { (try $0.decode(column: "organization_id", as: UUID?.self), try $0.decode(column: "definition", as: String.self)) }
+        if let organizationID, let own = records.first(where: { $0.0 == organizationID }),
+           let policy = try? JSONDecoder().decode(SLAPolicy.self, from: Data(own.1.utf8)) {
             return (policy, "organization")
         }
-        if let provider = records.first(where: { $0.organizationID == nil }),
-           let policy = try? JSONDecoder().decode(SLAPolicy.self, from: Data(provider.definition.utf8)) {
+        if let provider = records.first(where: { $0.0 == nil }),
+           let policy = try? JSONDecoder().decode(SLAPolicy.self, from: Data(provider.1.utf8)) {
             return (policy, "provider")
         }
         return (.standard, "builtin")

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import KeelDomain
 import Vapor
 
@@ -93,7 +94,7 @@ struct TicketService {
         let policy = try await application.sla.initialize(ticket, organization: organization, on: db, now: now)
         try await application.write { db in
             ticket.number = try await TicketNumbers.next(on: db)
-            try await ticket.create(on: db)
+            try await ticket.insert(on: db)
             try await TicketAssets.insert(assetIDs, ticket: ticket, by: actor.userID, on: db, at: now)
             try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: TicketStatus.new.rawValue,
                                            actor: actor.userID, isPublic: true, at: now)
@@ -336,15 +337,11 @@ struct TicketService {
 enum TicketHistory {
     static func record(on db: any Database, ticket: Ticket, kind: String, from: String?, to: String?, reason: String? = nil,
                        actor: UUID?, isPublic: Bool, at: Date) async throws {
-        let event = TicketEvent()
-        event.$ticket.id = try ticket.requireID()
-        event.kind = kind
-        event.fromValue = from
-        event.toValue = to
-        event.reason = reason
-        event.actorID = actor
-        event.isPublic = isPublic
-        event.at = at
-        try await event.create(on: db)
+        // Plain SQL: every ticket change writes one of these.
+        try await (db as! any SQLDatabase).insert(into: TicketEvent.schema)
+            .columns("id", "ticket_id", "kind", "from_value", "to_value", "reason", "actor_id", "public", "at")
+            .values(SQLBind(UUID()), SQLBind(ticket.requireID()), SQLBind(kind), SQLBind(from), SQLBind(to), SQLBind(reason),
+                    SQLBind(actor), SQLBind(isPublic), SQLBind(at))
+            .run()
     }
 }
