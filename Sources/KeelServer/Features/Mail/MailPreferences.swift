@@ -44,16 +44,33 @@ struct MailPreferences {
     }
 
     static func language(of person: User, on db: any Database) async throws -> Language {
-        if let language = person.language.flatMap(Language.init(rawValue:)) { return language }
-        guard let organizationID = person.$organization.id else { return .en }
-        return try await Organization.find(organizationID, on: db)?.language ?? .en
+        try await reader(for: [person], on: db).language(of: person)
     }
 
     static func timeZone(of person: User, on db: any Database) async throws -> TimeZone {
-        if let zone = person.timezone.flatMap(TimeZone.init(identifier:)) { return zone }
-        guard let organizationID = person.$organization.id,
-              let zone = try await Organization.find(organizationID, on: db)?.timezone else { return .gmt }
-        return TimeZone(identifier: zone) ?? .gmt
+        try await reader(for: [person], on: db).timeZone(of: person)
+    }
+
+    /// People's language and timezone, their own or else their organisation's: the
+    /// organisations of all of them read in one query.
+    struct Locales {
+        let organizations: [UUID: Organization]
+
+        func language(of person: User) -> Language {
+            person.language.flatMap(Language.init(rawValue:)) ?? person.$organization.id.flatMap { organizations[$0]?.language } ?? .en
+        }
+
+        func timeZone(of person: User) -> TimeZone {
+            person.timezone.flatMap(TimeZone.init(identifier:))
+                ?? person.$organization.id.flatMap { organizations[$0].flatMap { TimeZone(identifier: $0.timezone) } } ?? .gmt
+        }
+    }
+
+    static func reader(for people: [User], on db: any Database) async throws -> Locales {
+        let ids = Array(Set(people.filter { $0.language == nil || $0.timezone == nil }.compactMap { $0.$organization.id }))
+        guard !ids.isEmpty else { return Locales(organizations: [:]) }
+        let found = try await Organization.query(on: db).filter(\.$id ~~ ids).all()
+        return Locales(organizations: Dictionary(found.compactMap { org in org.id.map { ($0, org) } }, uniquingKeysWith: { first, _ in first }))
     }
 
     // MARK: - API

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import KeelDomain
 import Vapor
 
@@ -25,6 +26,13 @@ struct Outbox {
         let tickets = try await Ticket.query(on: app.db).filter(\.$id ~~ ticketIDs).all()
         let ticketsByID = Dictionary(uniqueKeysWithValues: tickets.compactMap { ticket in ticket.id.map { ($0, ticket) } })
         let preferences = try await MailPreferences.load(users: people, on: app.db)
+        let locales = try await MailPreferences.reader(for: people, on: app.db)
+        // Each ticket's first message, which replies thread under.
+        var firstMessages: [UUID: String] = [:]
+        for thread in try await MailMessageID.query(on: app.db).filter(\.$ticketID ~~ ticketIDs).sort(\.$createdAt).all()
+        where firstMessages[thread.ticketID] == nil {
+            firstMessages[thread.ticketID] = thread.messageID
+        }
         var messages: [OutboundMessage] = []
         var threads: [MailMessageID] = []
         var acknowledged: [String: Int] = [:]
@@ -34,10 +42,10 @@ struct Outbox {
             guard preferences.wantsMail(person, kind: note.kind) else { continue }
             guard let ticketID = note.$ticket.id, let ticket = ticketsByID[ticketID] else {
                 // Monitoring notices concern no ticket: plain mail, not threaded.
-                if note.link != nil { messages.append(try await composeNotice(note, to: person, now: now)) }
+                if note.link != nil { messages.append(composeNotice(note, to: person, locales: locales, now: now)) }
                 continue
             }
-            let message = try await compose(note, ticket: ticket, to: person, now: now)
+            let message = compose(note, ticket: ticket, to: person, locales: locales, firstMessageID: firstMessages[ticketID], now: now)
             if note.kind == "created" {
                 if acknowledged[person.email] == nil { acknowledged[person.email] = try await recentAcknowledgements(to: person.email, now: now) }
                 acknowledged[person.email, default: 0] += 1
@@ -55,10 +63,13 @@ struct Outbox {
             threads.append(thread)
         }
         let handled = notes, composed = messages, threadRows = threads
+        // A few statements a pass, whatever the number of notifications.
+        let handledIDs = handled.compactMap(\.id)
         try await app.write { db in
-            for note in handled { try await note.update(on: db) }
-            for message in composed { try await message.create(on: db) }
-            for thread in threadRows { try await thread.create(on: db) }
+            try await (db as! any SQLDatabase).update(InAppNotification.schema).set("mail_state", to: SQLBind("done"))
+                .where("id", .in, SQLBind.group(handledIDs)).run()
+            if !composed.isEmpty { try await composed.create(on: db) }
+            if !threadRows.isEmpty { try await threadRows.create(on: db) }
         }
         return notes.count
     }
@@ -68,11 +79,11 @@ struct Outbox {
             .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
     }
 
-    /// One notification as a complete message for one person.
-    func compose(_ note: InAppNotification, ticket: Ticket, to person: User, now: Date) async throws -> OutboundMessage {
+    /// One notification as a complete message for one person, threaded under `firstMessageID`.
+    func compose(_ note: InAppNotification, ticket: Ticket, to person: User, locales: MailPreferences.Locales, firstMessageID: String?,
+                 now: Date) -> OutboundMessage {
         let config = app.keel
-        let language = try await MailPreferences.language(of: person, on: app.db)
-        let zone = try await MailPreferences.timeZone(of: person, on: app.db)
+        let language = locales.language(of: person), zone = locales.timeZone(of: person)
         let catalog = app.catalog
         func t(_ key: String, _ values: [String: String] = [:]) -> String { catalog.text(key, language, values) }
         func when(_ date: Date?) -> String { Self.format(date, language: language, zone: zone) }
@@ -94,7 +105,6 @@ struct Outbox {
         html += "<p><a href=\"\(Self.escape(link))\">\(Self.escape(t("mail.out.open")))</a></p>"
         html += "<p style=\"color:#666\">\(Self.escape(t("mail.out.reply_hint")))</p></body></html>"
 
-        let first = try await MailMessageID.query(on: app.db).filter(\.$ticketID == ticket.requireID()).sort(\.$createdAt).first()
         let domain = config.mailHostname
         let messageID = MailComposer.messageID(domain: domain)
         let subject = MailThreading.taggedSubject(ticket.title, prefix: config.mailSubjectPrefix, number: ticket.number)
@@ -102,7 +112,7 @@ struct Outbox {
         let outgoing = MailOutgoing(
             from: MailAddress(address: config.notificationSender, name: "Keel"), to: [MailAddress(address: person.email, name: person.name)],
             replyTo: [MailAddress(address: config.notificationSender, name: "Keel")], subject: subject, textBody: text, htmlBody: html,
-            messageID: messageID, inReplyTo: first?.messageID, references: first.map { [$0.messageID] } ?? [], date: now,
+            messageID: messageID, inReplyTo: firstMessageID, references: firstMessageID.map { [$0] } ?? [], date: now,
             timeZoneOffsetMinutes: offset, autoSubmitted: .autoGenerated, loopValue: domain)
         return OutboundMessage(composed: outgoing, to: person, kind: note.kind, ticketID: ticket.id, now: now)
     }
