@@ -13,13 +13,31 @@ enum InstalledSoftware {
         let key: String, name: String, version: String, publisher: String
 
         /// What identifies a catalogue row: name, version and publisher.
-        var identity: String { name + "\u{1}" + version + "\u{1}" + publisher }
+        var identity: Identity { Identity(name: name, version: version, publisher: publisher) }
+    }
+
+    /// Catalogue ids read by one write, for the cache once it has committed.
+    typealias Learned = [Identity: Int64]
+
+    struct Identity: Hashable, Sendable {
+        let name: String, version: String, publisher: String
+
+        init(name: String, version: String, publisher: String) {
+            self.name = name
+            self.version = version
+            self.publisher = publisher
+        }
+
+        init(_ row: any SQLRow) throws {
+            self.init(name: try row.decode(column: "name", as: String.self), version: try row.decode(column: "version", as: String.self),
+                      publisher: try row.decode(column: "publisher", as: String.self))
+        }
     }
 
     /// Catalogue ids already read, by identity. Rows are never deleted, so a remembered id
     /// stays right; ids are learned only after the transaction that read them commits.
     final class Cache: Sendable {
-        private let ids = NIOLockedValueBox([String: Int64]())
+        private let ids = NIOLockedValueBox([Identity: Int64]())
         /// A bound on memory: a very varied fleet starts over rather than grow without end.
         static let capacity = 500_000
 
@@ -27,7 +45,7 @@ enum InstalledSoftware {
             ids.withLockedValue { known in rows.map { known[$0.identity] } }
         }
 
-        func learn(_ learned: [String: Int64]) {
+        func learn(_ learned: Learned) {
             guard !learned.isEmpty else { return }
             ids.withLockedValue { known in
                 if known.count + learned.count > Self.capacity { known.removeAll(keepingCapacity: true) }
@@ -38,24 +56,24 @@ enum InstalledSoftware {
 
     /// Ids for `rows`, `known` holding those the cache had: the others are added to the
     /// catalogue if new and read back. Returns every row's id and what was read.
-    static func resolve(_ rows: [Row], known: [Int64?], on db: any Database) async throws -> (ids: [Int64], learned: [String: Int64]) {
+    static func resolve(_ rows: [Row], known: [Int64?], on db: any Database) async throws -> (ids: [Int64], learned: Learned) {
         let missing = zip(rows, known).filter { $0.1 == nil }.map(\.0)
-        var learned: [String: Int64] = [:]
+        var learned: Learned = [:]
         if !missing.isEmpty {
             let sql = db as! any SQLDatabase
             for start in stride(from: 0, to: missing.count, by: 500) {
                 let chunk = missing[start..<min(start + 500, missing.count)]
-                try await sql.insert(into: "software_versions").columns("catalog_key", "name", "version", "publisher")
+                // New rows come back from the insert itself; rows already there (the cache had
+                // not seen them, or another node added them) are read by name (indexed).
+                let inserted = try await sql.insert(into: "software_versions").columns("catalog_key", "name", "version", "publisher")
                     .rows(chunk.map { [SQLBind($0.key), SQLBind($0.name), SQLBind($0.version), SQLBind($0.publisher)] })
-                    .ignoringConflicts(with: ["name", "version", "publisher"]).run()
-                // By name (indexed): other versions of the same products come along and are remembered too.
+                    .ignoringConflicts(with: ["name", "version", "publisher"]).returning("id", "name", "version", "publisher").all()
+                for row in inserted { learned[try Identity(row)] = try row.decode(column: "id", as: Int64.self) }
+                let existing = chunk.filter { learned[$0.identity] == nil }
+                guard !existing.isEmpty else { continue }
                 let found = try await sql.select().columns("id", "name", "version", "publisher").from("software_versions")
-                    .where("name", .in, SQLBind.group(Array(Set(chunk.map(\.name))))).all()
-                for row in found {
-                    let identity = try row.decode(column: "name", as: String.self) + "\u{1}" + row.decode(column: "version", as: String.self)
-                        + "\u{1}" + row.decode(column: "publisher", as: String.self)
-                    learned[identity] = try row.decode(column: "id", as: Int64.self)
-                }
+                    .where("name", .in, SQLBind.group(Array(Set(existing.map(\.name))))).all()
+                for row in found { learned[try Identity(row)] = try row.decode(column: "id", as: Int64.self) }
             }
         }
         let ids = try zip(rows, known).map { row, id in

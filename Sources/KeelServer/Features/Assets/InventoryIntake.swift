@@ -124,10 +124,10 @@ enum InventoryIntake {
             return
         }
         let catalogue = req.application.softwareVersions
-        let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint, agentXMLZlib: agentXMLZlib(), catalogue: catalogue)
+        let prepared = try InventoryStore.prepare(inventory, fingerprint: fingerprint, bodyHash: bodyHash, agentXMLZlib: agentXMLZlib(),
+                                                  catalogue: catalogue)
         let (outcome, learned) = try await req.application.write { db in
             let (outcome, learned) = try await store.apply(prepared, on: db, now: now)
-            try await store.remember(bodyHash: bodyHash, of: outcome, on: db)
             try await audit(outcome, inventory: inventory, organizationID: organizationID, on: db, address: address)
             return (outcome, learned)
         }

@@ -34,11 +34,13 @@ struct InventoryStore {
         let knownSoftware: [Int64?]
         let volumes: String?
         let antivirus: String?
+        /// The body the ledger will reflect (`xml:` or `json:` and its SHA-256).
+        let bodyHash: String
     }
 
     /// `agentXMLZlib`: the agent's own document, zlib-compressed, kept instead of encoding
     /// the model again (nil for JSON agents and merged partial inventories).
-    static func prepare(_ inventory: Inventory, fingerprint: String, agentXMLZlib: [UInt8]? = nil,
+    static func prepare(_ inventory: Inventory, fingerprint: String, bodyHash: String, agentXMLZlib: [UInt8]? = nil,
                         catalogue: InstalledSoftware.Cache) throws -> Prepared {
         var seen = Set<String>()
         var rows: [InstalledSoftware.Row] = []
@@ -53,7 +55,8 @@ struct InventoryStore {
         return Prepared(inventory: inventory, fingerprint: fingerprint,
                         document: try agentXMLZlib.map(AssetInventoryDocument.encode(agentXMLZlib:)) ?? AssetInventoryDocument.encode(inventory),
                         software: rows, knownSoftware: catalogue.lookup(rows), volumes: volumes(inventory),
-                        antivirus: (try? JSONEncoder().encode(inventory.antivirus)).map { String(decoding: $0, as: UTF8.self) })
+                        antivirus: (try? JSONEncoder().encode(inventory.antivirus)).map { String(decoding: $0, as: UTF8.self) },
+                        bodyHash: bodyHash)
     }
 
     /// Read-only: the asset this inventory would update when its content is exactly what
@@ -105,27 +108,18 @@ struct InventoryStore {
         return touched ? String(stored.prefix { $0 != ":" }) : nil
     }
 
-    /// Which body the device's ledger entry now reflects.
-    func remember(bodyHash: String, of outcome: Outcome, on db: any Database) async throws {
-        let assetID: UUID
-        switch outcome {
-        case .created(let id), .updated(let id, _), .unchanged(let id), .conflict(let id, _): assetID = id
-        }
-        try await (db as! any SQLDatabase).update(Asset.schema).set("inventory_body_hash", to: SQLBind(bodyHash))
-            .where("id", .equal, SQLBind(assetID)).run()
-    }
-
     /// Applies a prepared inventory in the caller's write transaction. Also returns the
     /// catalogue ids it read, for the cache once the transaction has committed.
-    func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> (Outcome, learned: [String: Int64]) {
+    func apply(_ prepared: Prepared, on db: any Database, now: Date) async throws -> (Outcome, learned: InstalledSoftware.Learned) {
         let inventory = prepared.inventory
         let (keys, fingerprints) = try await candidates(for: inventory.ids, on: db)
         let match = InventoryMatcher.match(inventory.ids, candidates: keys, organizationID: organizationID)
         switch match {
         case .existing(let assetID, _):
             if fingerprints[assetID] == prepared.fingerprint {
-                try await Asset.query(on: db).filter(\.$id == assetID).set(\.$lastInventoryAt, to: now)
-                    .set(\.$volumes, to: prepared.volumes).update()
+                try await (db as! any SQLDatabase).update(Asset.schema).set("last_inventory_at", to: SQLBind(now))
+                    .set("volumes", to: SQLBind(prepared.volumes)).set("inventory_body_hash", to: SQLBind(prepared.bodyHash))
+                    .where("id", .equal, SQLBind(assetID)).run()
                 return (.unchanged(assetID), [:])
             }
             return try await update(assetID, with: prepared, on: db, now: now)
@@ -187,7 +181,7 @@ struct InventoryStore {
 
     /// New devices and changed ones are written with plain SQL: model reflection cost more
     /// than the statements on this path, inside the one-writer gate.
-    private func create(_ prepared: Prepared, on db: any Database, now: Date, conflict: UUID?) async throws -> (Outcome, learned: [String: Int64]) {
+    private func create(_ prepared: Prepared, on db: any Database, now: Date, conflict: UUID?) async throws -> (Outcome, learned: InstalledSoftware.Learned) {
         let inventory = prepared.inventory
         let assetID = UUID()
         let values: [(String, any SQLExpression)] = [
@@ -204,7 +198,7 @@ struct InventoryStore {
         return (.created(assetID), learned)
     }
 
-    private func update(_ assetID: UUID, with prepared: Prepared, on db: any Database, now: Date) async throws -> (Outcome, learned: [String: Int64]) {
+    private func update(_ assetID: UUID, with prepared: Prepared, on db: any Database, now: Date) async throws -> (Outcome, learned: InstalledSoftware.Learned) {
         let inventory = prepared.inventory
         let stored = try await AssetInventoryDocument.find(assetID, on: db)
         let previous = stored?.inventory
@@ -234,7 +228,8 @@ struct InventoryStore {
             ("hardware_uuid", SQLBind(InventoryIdentity.uuid(inventory.ids.hardwareUUID))),
             ("macs", SQLBind(inventory.ids.macs.compactMap { InventoryIdentity.normalisedMAC($0) }.joined(separator: ","))),
             ("antivirus", SQLBind(prepared.antivirus)), ("volumes", SQLBind(prepared.volumes)),
-            ("inventory_fingerprint", SQLBind(prepared.fingerprint)), ("last_inventory_at", SQLBind(now)), ("updated_at", SQLBind(now)),
+            ("inventory_fingerprint", SQLBind(prepared.fingerprint)), ("inventory_body_hash", SQLBind(prepared.bodyHash)),
+            ("last_inventory_at", SQLBind(now)), ("updated_at", SQLBind(now)),
         ]
     }
 
@@ -244,7 +239,7 @@ struct InventoryStore {
 
     /// Software and MACs are replaced whole: one DELETE and one multi-row INSERT each.
     private func replaceDetails(of assetID: UUID, with prepared: Prepared, on db: any Database, isNew: Bool = false) async throws
-        -> [String: Int64] {
+        -> InstalledSoftware.Learned {
         let inventory = prepared.inventory
         let document = prepared.document
         if !isNew, let existing = try await AssetInventoryDocument.find(assetID, on: db) {
