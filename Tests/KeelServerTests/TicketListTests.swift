@@ -21,12 +21,12 @@ final class TicketListTests: KeelTestCase {
         return ids
     }
 
-    /// Walks every page of a list two rows at a time.
-    private func walk(_ token: String, sort: String) async throws -> [[String: Any]] {
+    /// Walks every page of a list `limit` rows at a time.
+    private func walk(_ token: String, sort: String, filter: String = "", limit: Int = 2) async throws -> [[String: Any]] {
         var rows: [[String: Any]] = []
         var cursor: String?
-        for _ in 0..<20 {
-            var path = "/api/v1/tickets?organizationId=\(bloom.uuidString)&limit=2&sort=\(sort)"
+        for _ in 0..<100 {
+            var path = "/api/v1/tickets?organizationId=\(bloom.uuidString)&limit=\(limit)&sort=\(sort)" + filter
             if let cursor { path += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
             let (status, body) = try await call(.GET, path, token: token)
             XCTAssertEqual(status, .ok, body)
@@ -73,6 +73,30 @@ final class TicketListTests: KeelTestCase {
         let (badCursor, cursorBody) = try await call(.GET, "/api/v1/tickets?sort=priority&cursor=abc", token: admin)
         XCTAssertEqual(badCursor, .badRequest)
         XCTAssertEqual(errorCode(cursorBody), "invalid_cursor")
+    }
+
+    /// Several statuses at once ("active" is four; SQLite walks the number index for them)
+    /// page newest and oldest first through exactly the organisation's tickets in them.
+    func testSeveralStatusesPageThroughExactlyTheirTickets() async throws {
+        let admin = try await token("admin@keel.test")
+        let ids = try await raiseAll(admin)
+        // Seven new tickets: one opened, one waiting for the customer, one resolved.
+        for (index, moves) in [(1, ["open"]), (2, ["open", "pending_customer"]), (4, ["open", "resolved"])] {
+            for move in moves {
+                let (status, body) = try await call(.PATCH, "/api/v1/tickets/\(ids[index])", token: admin, json: #"{"status":"\#(move)"}"#)
+                XCTAssertEqual(status, .ok, body)
+            }
+        }
+        for (filter, statuses, count) in [("&status=active", ["new", "open", "pending_customer", "pending_third_party"], 6),
+                                          ("&status=new,resolved", ["new", "resolved"], 5)] {
+            let expected = try await Ticket.query(on: app.db).filter(\.$organization.$id == bloom).filter(\.$status ~~ statuses)
+                .sort(\.$number, .descending).all().map(\.number)
+            XCTAssertEqual(expected.count, count, filter)
+            for sort in ["newest", "oldest"] {
+                let numbers = try await walk(admin, sort: sort, filter: filter, limit: 5).compactMap { $0["number"] as? Int }
+                XCTAssertEqual(numbers, sort == "newest" ? expected : expected.reversed(), "\(filter) \(sort)")
+            }
+        }
     }
 
     func testProviderAdminsSetThePriorityMatrixAndNewTicketsFollowIt() async throws {
