@@ -79,11 +79,12 @@ struct TicketFilter {
                 wanted.remove(at: index)
                 wanted += [TicketStatus.new, .open, .pendingCustomer, .pendingThirdParty].map(\.rawValue)
             }
-            if byNumber, wanted.count > 1, !tenant.db.isPostgres {
+            if byNumber, q == nil, wanted.count > 1, !tenant.db.isPostgres {
                 // Several statuses in number order ("active" is four): SQLite would read every
                 // ticket of them through the status index and sort them all; walking the number
                 // index from the page's end and checking the status stops after a page, as open
-                // work sits among the newest tickets. (`+` keeps the status index out.)
+                // work sits among the newest tickets. (`+` keeps the status index out. Not with
+                // a search: there the status index is what narrows a large match set.)
                 query.filter(.sql(SQLBinaryExpression(SQLRaw("+\"tickets\".\"status\""), .in, SQLBind.group(wanted))))
             } else {
                 query.filter(\.$status ~~ wanted)
