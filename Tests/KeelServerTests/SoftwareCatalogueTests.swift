@@ -5,6 +5,14 @@ import XCTest
 import XCTVapor
 @testable import KeelServer
 
+extension InstalledSoftware {
+    /// Installs `rows` on a device without an inventory, for tests that need software in place.
+    static func install(_ rows: [Row], on assetID: UUID, db: any Database) async throws {
+        let (ids, _) = try await resolve(rows, known: rows.map { _ in nil }, on: db)
+        try await replace(on: assetID, with: ids, isNew: false, on: db)
+    }
+}
+
 /// Software found by inventory is stored as links to one install-wide catalogue of versions
 /// (migration 023): devices share rows, a new version string is a new row, reads stay within
 /// the caller's organisations, and the id cache learns nothing from a rolled-back write.

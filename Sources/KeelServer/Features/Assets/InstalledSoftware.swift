@@ -103,12 +103,6 @@ enum InstalledSoftware {
         }
     }
 
-    /// Installs `rows` on a device outside inventory (tests, demo data), in the caller's transaction.
-    static func install(_ rows: [Row], on assetID: UUID, db: any Database) async throws {
-        let (ids, _) = try await resolve(rows, known: rows.map { _ in nil }, on: db)
-        try await replace(on: assetID, with: ids, isNew: false, on: db)
-    }
-
     /// The device's software, by name.
     static func list(of assetID: UUID, limit: Int? = nil, on db: any Database) async throws -> [Row] {
         let sql = db as! any SQLDatabase
