@@ -17,7 +17,12 @@ extension Application {
         } else {
             databases.use(.sqlite(.file(config.sqlitePath), sqlLogLevel: .trace), as: .sqlite)
         }
-        storage[WriteGateKey.self] = WriteGate(serial: !config.usesPostgres)
+        let gate = WriteGate(serial: !config.usesPostgres)
+        storage[WriteGateKey.self] = gate
+        if !config.usesPostgres {
+            storage.set(HotSQLiteKey.self, to: HotSQLite(path: config.sqlitePath, logger: logger, group: eventLoopGroup, gate: gate),
+                        onShutdown: { $0.close() })
+        }
     }
 
     /// SQLite keeps its pragmas per connection, and Fluent opens one connection per event
@@ -51,6 +56,7 @@ extension Application {
         for loop in eventLoopGroup.makeIterator() {
             try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
         }
+        hotSQLite?.leaveCheckpointsToBackground()
         lifecycle.use(BackgroundLoop("WAL checkpoint", every: 1) { app in
             try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
         })
@@ -100,6 +106,9 @@ extension Application {
 }
 
 extension Database {
+    /// This database seen through SQLKit (both of Keel's drivers are SQL drivers).
+    var sql: any SQLDatabase { self as! any SQLDatabase }
+
     /// PostgreSQL and SQLite differ in a few places (locks, ILIKE, indexes); this is where we ask.
     var isPostgres: Bool { (self as? any SQLDatabase)?.dialect.name == "postgresql" }
 }

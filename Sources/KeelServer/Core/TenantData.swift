@@ -215,6 +215,15 @@ struct TenantData {
         return found
     }
 
+    /// An organisation's timezone, read with plain SQL on `sql` (ticket creation's hot path).
+    func organizationTimezone(_ id: UUID?, on sql: any SQLDatabase) async throws -> String {
+        guard let id, scope.contains(id),
+              let row = try await sql.raw("SELECT timezone FROM organizations WHERE id = \(bind: id)").first() else {
+            throw KeelError.notFound
+        }
+        return try row.decode(column: "timezone", as: String.self)
+    }
+
     func sites(of organizationID: UUID) async throws -> QueryBuilder<Site> {
         _ = try await organization(organizationID)
         return Site.query(on: db).filter(\.$organization.$id == organizationID)

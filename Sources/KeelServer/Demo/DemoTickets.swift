@@ -109,12 +109,12 @@ enum DemoTickets {
                 ticket.firstResponseDueAt = first.dueAt
                 ticket.resolutionDueAt = resolution.dueAt
                 ticket.slaState = SLAEngine.worst(first.state, resolution.state).rawValue
-                ticket.number = try await TicketNumbers.next(on: db)
+                ticket.number = try await TicketNumbers.next(on: db.sql)
                 try await ticket.create(on: db)
-                try await TicketHistory.record(on: db, ticket: ticket, kind: "created", from: nil, to: "new", actor: ticket.$requester.id,
+                try await TicketHistory.record(on: db.sql, ticket: ticket, kind: "created", from: nil, to: "new", actor: ticket.$requester.id,
                                                isPublic: true, at: created)
                 for change in changes {
-                    try await TicketHistory.record(on: db, ticket: ticket, kind: "status", from: nil, to: change.status.rawValue,
+                    try await TicketHistory.record(on: db.sql, ticket: ticket, kind: "status", from: nil, to: change.status.rawValue,
                                                    actor: assignee, isPublic: true, at: change.at)
                 }
                 if let respondedAt {

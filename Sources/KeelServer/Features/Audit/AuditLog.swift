@@ -35,14 +35,16 @@ struct ChangeSet: Sendable {
     }
 
     /// JSON with sorted keys, so the same change always hashes the same.
+    /// Written by hand: every mutation of every feature makes one.
     var json: String {
-        var object: [String: Any] = [:]
-        for (field, change) in entries {
-            object[field] = ["before": change.before.map { $0 as Any } ?? NSNull(),
-                             "after": change.after.map { $0 as Any } ?? NSNull()]
+        var text = "{"
+        for field in entries.keys.sorted() {
+            guard let change = entries[field] else { continue }
+            if text.count > 1 { text += "," }
+            text += JSONText.quoted(field) + ":{\"after\":" + (change.after.map(JSONText.quoted) ?? "null")
+                + ",\"before\":" + (change.before.map(JSONText.quoted) ?? "null") + "}"
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return text + "}"
     }
 }
 
@@ -51,26 +53,31 @@ struct ChangeSet: Sendable {
 enum AuditLog {
     static func append(on db: any Database, actor: AuditActor, organizationID: UUID?, action: String,
                        entityType: String, entityID: String?, changes: ChangeSet, at: Date = Date()) async throws {
-        if db.isPostgres, let sql = db as? any SQLDatabase {
+        try await append(on: db.sql, actor: actor, organizationID: organizationID, action: action, entityType: entityType,
+                         entityID: entityID, changes: changes, at: at)
+    }
+
+    static func append(on sql: any SQLDatabase, actor: AuditActor, organizationID: UUID?, action: String,
+                       entityType: String, entityID: String?, changes: ChangeSet, at: Date = Date()) async throws {
+        if sql.dialect.name == "postgresql" {
             // Several Keel nodes may append at once; the chain needs one writer at a time.
             try await sql.raw("SELECT pg_advisory_xact_lock(7315001)").run()
         }
         // Plain SQL: every mutation of every feature passes here, inside its write transaction.
-        let sql = db as! any SQLDatabase
-        let last = try await sql.select().column("hash").from(AuditEvent.schema).orderBy("seq", .descending).limit(1).first()
+        let last = try await sql.raw("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").first()
         var record = AuditRecord(sequence: 0, at: Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000),
                                  actorID: actor.userID, actorLabel: actor.label, via: actor.via, credentialID: actor.credentialID,
                                  address: actor.address, organizationID: organizationID, action: action, entityType: entityType,
                                  entityID: entityID, changes: changes.json,
                                  previousHash: try last?.decode(column: "hash", as: String.self) ?? AuditChain.genesisHash, hash: "")
         record.hash = Secrets.sha256Hex(record.canonicalText)
-        try await sql.insert(into: AuditEvent.schema)
-            .columns("at", "actor_id", "actor_label", "via", "credential_id", "address", "organization_id", "action", "entity_type",
-                     "entity_id", "changes", "prev_hash", "hash")
-            .values(SQLBind(record.at), SQLBind(record.actorID), SQLBind(record.actorLabel), SQLBind(record.via), SQLBind(record.credentialID),
-                    SQLBind(record.address), SQLBind(record.organizationID), SQLBind(record.action), SQLBind(record.entityType),
-                    SQLBind(record.entityID), SQLBind(record.changes), SQLBind(record.previousHash), SQLBind(record.hash))
-            .run()
+        try await sql.raw("""
+            INSERT INTO audit_events (at, actor_id, actor_label, via, credential_id, address, organization_id, action, entity_type,
+                                      entity_id, changes, prev_hash, hash)
+            VALUES (\(bind: record.at), \(bind: record.actorID), \(bind: record.actorLabel), \(bind: record.via), \(bind: record.credentialID),
+                    \(bind: record.address), \(bind: record.organizationID), \(bind: record.action), \(bind: record.entityType),
+                    \(bind: record.entityID), \(bind: record.changes), \(bind: record.previousHash), \(bind: record.hash))
+            """).run()
     }
 
     /// Walks the whole chain in pages; the verdict names the first row that does not fit.

@@ -47,14 +47,15 @@ enum TokenAuthenticator {
     /// One query for token, person and organisation: every API request passes here.
     static func context(for secret: String, request: Request) async throws -> RequestContext? {
         let hash = Secrets.sha256Hex(secret)
-        let sql = request.db as! any SQLDatabase
-        guard let row = try await sql.raw("""
+        let lookup: (any SQLDatabase) async throws -> (any SQLRow)? = { sql in try await sql.raw("""
             SELECT t.id, t.expires_at, t.last_used_at, t.organization_id AS integration_id, u.id AS user_id, u.email, u.name, u.role,
                    u.organization_id, u.language, u.timezone, o.timezone AS organization_timezone, o.default_language
             FROM api_tokens t JOIN users u ON u.id = t.user_id
             LEFT JOIN organizations o ON o.id = COALESCE(u.organization_id, t.organization_id)
             WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL AND u.active = \(bind: true)
-            """).first() else { return nil }
+            """).first()
+        }
+        guard let row = try await request.application.hotRead(or: request.db, lookup) else { return nil }
         let now = Date()
         if let expires = try row.decode(column: "expires_at", as: Date?.self), expires <= now { return nil }
         let tokenID = try row.decode(column: "id", as: UUID.self)

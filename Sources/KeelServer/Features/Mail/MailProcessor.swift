@@ -150,7 +150,7 @@ struct MailProcessor {
         let failed = report.failedRecipient?.address ?? ""
         let status = report.failedRecipient?.status ?? ""
         try await app.write { db in
-            try await TicketHistory.record(on: db, ticket: ticket, kind: "mail_bounce", from: nil, to: String(failed.prefix(300)),
+            try await TicketHistory.record(on: db.sql, ticket: ticket, kind: "mail_bounce", from: nil, to: String(failed.prefix(300)),
                                            reason: String(status.prefix(100)), actor: nil, isPublic: false, at: Date())
         }
         return Verdict(status: .processed, reason: "bounce_recorded", detail: "\(failed) \(status)",

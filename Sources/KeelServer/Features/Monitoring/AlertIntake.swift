@@ -162,10 +162,10 @@ enum MonitoringTickets {
         let engine = app.sla
         try await app.write { db in
             try await ticket.update(on: db)
-            try await TicketHistory.record(on: db, ticket: ticket, kind: "status", from: current.rawValue, to: TicketStatus.resolved.rawValue,
+            try await TicketHistory.record(on: db.sql, ticket: ticket, kind: "status", from: current.rawValue, to: TicketStatus.resolved.rawValue,
                                            reason: String(note.prefix(300)), actor: nil, isPublic: true, at: now)
             try await engine.recompute(ticket, on: db, now: now)
-            try await Notifier.notify([ticket.$requester.id, ticket.$assignee.id], about: ticket, kind: "resolved", except: nil, on: db, at: now)
+            try await Notifier.notify([ticket.$requester.id, ticket.$assignee.id], about: ticket, kind: "resolved", except: nil, on: db.sql, at: now)
             try await AuditLog.append(on: db, actor: actor, organizationID: ticket.$organization.id, action: "ticket.monitoring_resolve",
                                       entityType: "ticket", entityID: ticket.id?.uuidString.lowercased(),
                                       changes: .single("status", before: current.rawValue, after: TicketStatus.resolved.rawValue))

@@ -36,7 +36,7 @@ enum CheckIncidents {
         case .appendToOpen:
             if let open {
                 try await app.write { db in
-                    try await TicketHistory.record(on: db, ticket: open, kind: "monitoring", from: from, to: to, reason: check.name,
+                    try await TicketHistory.record(on: db.sql, ticket: open, kind: "monitoring", from: from, to: to, reason: check.name,
                                                    actor: nil, isPublic: false, at: at)
                 }
             }

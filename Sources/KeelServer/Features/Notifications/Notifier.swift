@@ -8,16 +8,15 @@ import Vapor
 enum Notifier {
     /// Each notification also waits for the outbox (`mail_state` pending), which mails it in
     /// the person's language if their preferences allow; `detail` is what the mail quotes.
-    static func notify(_ userIDs: [UUID?], about ticket: Ticket, kind: String, except actor: UUID?, on db: any Database, at: Date,
+    static func notify(_ userIDs: [UUID?], about ticket: Ticket, kind: String, except actor: UUID?, on sql: any SQLDatabase, at: Date,
                        detail: String? = nil) async throws {
         var seen = Set<UUID>()
         for case let userID? in userIDs where userID != actor && seen.insert(userID).inserted {
-            try await (db as! any SQLDatabase).insert(into: InAppNotification.schema)
-                .columns("id", "user_id", "ticket_id", "kind", "ticket_number", "title", "created_at", "mail_state", "detail")
-                .values(SQLBind(UUID()), SQLBind(userID), SQLBind(ticket.id), SQLBind(kind), SQLBind(ticket.number),
-                        SQLBind(String(ticket.title.prefix(200))), SQLBind(at), SQLBind("pending"),
-                        SQLBind(detail.map { String($0.prefix(4000)) }))
-                .run()
+            try await sql.raw("""
+                INSERT INTO notifications (id, user_id, ticket_id, kind, ticket_number, title, created_at, mail_state, detail)
+                VALUES (\(bind: UUID()), \(bind: userID), \(bind: ticket.id), \(bind: kind), \(bind: ticket.number),
+                        \(bind: String(ticket.title.prefix(200))), \(bind: at), 'pending', \(bind: detail.map { String($0.prefix(4000)) }))
+                """).run()
         }
     }
 

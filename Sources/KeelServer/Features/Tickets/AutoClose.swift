@@ -19,7 +19,7 @@ enum AutoClose {
                 ticket.status = TicketStatus.closed.rawValue
                 ticket.closedAt = now
                 ticket.updatedAt = now
-                try await TicketHistory.record(on: db, ticket: ticket, kind: "status", from: TicketStatus.resolved.rawValue,
+                try await TicketHistory.record(on: db.sql, ticket: ticket, kind: "status", from: TicketStatus.resolved.rawValue,
                                                to: TicketStatus.closed.rawValue, actor: nil, isPublic: true, at: now)
                 try await engine.recompute(ticket, on: db, now: now)
                 var changes = ChangeSet()

@@ -26,10 +26,9 @@ struct PriorityMatrixOut: Content {
 enum PriorityMatrixSetting {
     static let key = "priority_matrix"
 
-    static func current(on db: any Database) async throws -> (PriorityMatrix, String) {
-        guard let row = try await (db as! any SQLDatabase).select().column("value").from(InstallSetting.schema)
-                .where("name", .equal, SQLBind(key)).first(),
-              let matrix = try? JSONDecoder().decode(PriorityMatrix.self, from: Data(try row.decode(column: "value", as: String.self).utf8)) else {
+    static func current(on sql: any SQLDatabase) async throws -> (PriorityMatrix, String) {
+        guard let row = try await sql.raw("SELECT value FROM install_settings WHERE name = \(bind: key)").first(),
+              let matrix = Definitions.matrices.decode(try row.decode(column: "value", as: String.self)) else {
             return (.standard, "builtin")
         }
         return (matrix, "install")
@@ -57,7 +56,7 @@ enum PriorityMatrixSetting {
     static func register(_ api: API) {
         api.on(.GET, "priority-matrix", "The impact × urgency → priority matrix", tag: "tickets", response: "PriorityMatrixOut") { req in
             _ = try req.requireContext()
-            let (matrix, source) = try await current(on: req.db)
+            let (matrix, source) = try await current(on: req.db.sql)
             return PriorityMatrixOut(source: source, matrix: matrix)
         }
         api.on(.PUT, "priority-matrix", "Replace the priority matrix (provider admins)", tag: "tickets", body: "PriorityMatrix",
@@ -106,7 +105,7 @@ enum PriorityMatrixSetting {
     private static func page(_ req: Request, matrix chosen: PriorityMatrix?) async throws -> Response {
         let context = try req.requireWebContext()
         guard context.isProviderStaff else { throw KeelError.notFound }
-        let (stored, source) = try await current(on: req.db)
+        let (stored, source) = try await current(on: req.db.sql)
         let matrix = chosen ?? stored
         let rows = Impact.allCases.map { impact in
             Row(impact: req.t("impact.\(impact.rawValue)"), cells: Urgency.allCases.map { urgency in

@@ -10,15 +10,13 @@ import Vapor
 struct SLAEngine: Sendable {
     /// Site calendar, else the organisation's, else the provider default, else Mon–Fri
     /// 09:00–17:30 in the organisation's timezone.
-    func calendar(organizationID: UUID, siteID: UUID?, timezone: String? = nil, on db: any Database) async throws -> BusinessCalendar {
+    func calendar(organizationID: UUID, siteID: UUID?, timezone: String? = nil, on sql: any SQLDatabase) async throws -> BusinessCalendar {
         // Plain SQL: every new ticket and every SLA recomputation asks.
-        let rows = try await (db as! any SQLDatabase).select().columns("organization_id", "site_id", "definition")
-            .from(BusinessCalendarRecord.schema)
-            .where { group in
-                var group = group.where("organization_id", .equal, SQLBind(organizationID))
-                if let siteID { group = group.orWhere("site_id", .equal, SQLBind(siteID)) }
-                return group.orWhere { $0.where("organization_id", .is, SQLLiteral.null).where("site_id", .is, SQLLiteral.null) }
-            }.all()
+        let site: SQLQueryString = siteID.map { "OR site_id = \(bind: $0)" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT organization_id, site_id, definition FROM business_calendars
+            WHERE organization_id = \(bind: organizationID) \(site) OR (organization_id IS NULL AND site_id IS NULL)
+            """).all()
         struct Candidate { let organizationID: UUID?; let siteID: UUID?; let definition: String }
         let candidates = try rows.map {
             Candidate(organizationID: try $0.decode(column: "organization_id", as: UUID?.self), siteID: try $0.decode(column: "site_id", as: UUID?.self),
@@ -27,12 +25,15 @@ struct SLAEngine: Sendable {
         let chosen = candidates.first { siteID != nil && $0.siteID == siteID }
             ?? candidates.first { $0.organizationID == organizationID && $0.siteID == nil }
             ?? candidates.first { $0.organizationID == nil && $0.siteID == nil }
-        if let chosen, let calendar = try? JSONDecoder().decode(BusinessCalendar.self, from: Data(chosen.definition.utf8)) {
+        if let chosen, let calendar = Definitions.calendars.decode(chosen.definition) {
             return calendar
         }
-        let zone: String
-        if let timezone { zone = timezone } else { zone = try await Organization.find(organizationID, on: db)?.timezone ?? "UTC" }
-        return (try? BusinessCalendar.standard(timeZoneIdentifier: zone)) ?? .twentyFourSeven
+        var zone = timezone
+        if zone == nil {
+            zone = try await sql.raw("SELECT timezone FROM organizations WHERE id = \(bind: organizationID)").first()?
+                .decode(column: "timezone", as: String.self)
+        }
+        return Definitions.standardCalendar(zone ?? "UTC")
     }
 
     /// The ticket's SLA history from its stored events. A stored time can come back a
@@ -59,8 +60,8 @@ struct SLAEngine: Sendable {
     }
 
     private func readings(_ ticket: Ticket, on db: any Database, now: Date) async throws -> (SLAClockReading, SLAClockReading, [SLAEvent]) {
-        let calendar = try await calendar(organizationID: ticket.$organization.id, siteID: ticket.$site.id, on: db)
-        let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db)
+        let calendar = try await calendar(organizationID: ticket.$organization.id, siteID: ticket.$site.id, on: db.sql)
+        let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db.sql)
         let clock = SLAClock(policy: policy, calendar: calendar)
         let history = try await history(ticket, on: db, now: now)
         let (first, resolution) = clock.evaluate(history, now: now)
@@ -70,10 +71,10 @@ struct SLAEngine: Sendable {
     /// Due times of a ticket about to be created, set on it before its row is written: at
     /// creation there is no history to read, so this costs the calendar and policy look-ups
     /// only, and they run before the write transaction. Returns the policy in force.
-    func initialize(_ ticket: Ticket, organization: Organization, on db: any Database, now: Date) async throws -> SLAPolicy {
-        let organizationID = try organization.requireID()
-        let calendar = try await calendar(organizationID: organizationID, siteID: ticket.$site.id, timezone: organization.timezone, on: db)
-        let (policy, _) = try await SLAPolicies.effective(for: organizationID, on: db)
+    func initialize(_ ticket: Ticket, timezone: String, on sql: any SQLDatabase, now: Date) async throws -> SLAPolicy {
+        let organizationID = ticket.$organization.id
+        let calendar = try await calendar(organizationID: organizationID, siteID: ticket.$site.id, timezone: timezone, on: sql)
+        let (policy, _) = try await SLAPolicies.effective(for: organizationID, on: sql)
         let history = TicketSLAHistory(createdAt: ticket.createdAt ?? now, priority: Priority(rawValue: ticket.priority) ?? .medium)
         let (first, resolution) = SLAClock(policy: policy, calendar: calendar).evaluate(history, now: now)
         apply(first, resolution, to: ticket, now: now)
@@ -119,7 +120,7 @@ struct SLAEngine: Sendable {
             // Escalation: the assignee hears of a warning; a breach also goes to the provider admins.
             var people: [UUID?] = [ticket.$assignee.id]
             if event.kind == .breach { people += try await Notifier.providerAdmins(on: db).map { Optional($0) } }
-            try await Notifier.notify(people, about: ticket, kind: "sla_\(event.kind.rawValue)", except: nil, on: db, at: now)
+            try await Notifier.notify(people, about: ticket, kind: "sla_\(event.kind.rawValue)", except: nil, on: db.sql, at: now)
         }
     }
 
@@ -146,7 +147,7 @@ struct SLAEngine: Sendable {
     /// Computed now, with elapsed business time: for a single ticket.
     func live(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketOut.SLA {
         let (first, resolution, _) = try await readings(ticket, on: db, now: now)
-        let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db)
+        let (policy, _) = try await SLAPolicies.effective(for: ticket.$organization.id, on: db.sql)
         let breached = [first, resolution].filter { $0.breachedAt != nil }.map(\.clock.rawValue)
         return TicketOut.SLA(policy: policy.name, firstResponseDueAt: first.dueAt, firstRespondedAt: ticket.firstRespondedAt,
                              resolutionDueAt: resolution.dueAt, resolvedAt: ticket.resolvedAt, paused: resolution.paused,

@@ -44,20 +44,15 @@ struct SLAPolicyOut: Content {
 
 enum SLAPolicies {
     /// The organisation's policy, else the provider default, else the built-in one.
-    static func effective(for organizationID: UUID?, on db: any Database) async throws -> (SLAPolicy, String) {
+    static func effective(for organizationID: UUID?, on sql: any SQLDatabase) async throws -> (SLAPolicy, String) {
         // Plain SQL: every new ticket asks.
-        let rows = try await (db as! any SQLDatabase).select().columns("organization_id", "definition").from(SLAPolicyRecord.schema)
-            .where { group in
-                organizationID.map { group.where("organization_id", .is, SQLLiteral.null).orWhere("organization_id", .equal, SQLBind($0)) }
-                    ?? group.where("organization_id", .is, SQLLiteral.null)
-            }.all()
+        let own: SQLQueryString = organizationID.map { "OR organization_id = \(bind: $0)" } ?? ""
+        let rows = try await sql.raw("SELECT organization_id, definition FROM sla_policies WHERE organization_id IS NULL \(own)").all()
         let records = try rows.map { (try $0.decode(column: "organization_id", as: UUID?.self), try $0.decode(column: "definition", as: String.self)) }
-        if let organizationID, let own = records.first(where: { $0.0 == organizationID }),
-           let policy = try? JSONDecoder().decode(SLAPolicy.self, from: Data(own.1.utf8)) {
+        if let organizationID, let own = records.first(where: { $0.0 == organizationID }), let policy = Definitions.policies.decode(own.1) {
             return (policy, "organization")
         }
-        if let provider = records.first(where: { $0.0 == nil }),
-           let policy = try? JSONDecoder().decode(SLAPolicy.self, from: Data(provider.1.utf8)) {
+        if let provider = records.first(where: { $0.0 == nil }), let policy = Definitions.policies.decode(provider.1) {
             return (policy, "provider")
         }
         return (.standard, "builtin")
@@ -119,7 +114,7 @@ enum SLAPolicies {
         api.on(.GET, "sla-policy", "The provider's default SLA policy", tag: "sla", response: "SLAPolicyOut") { req in
             let context = try req.requireContext()
             guard context.isProviderStaff else { throw KeelError.forbidden }
-            let (policy, source) = try await effective(for: nil, on: req.db)
+            let (policy, source) = try await effective(for: nil, on: req.db.sql)
             return SLAPolicyOut(source: source, organizationId: nil, policy: policy)
         }
         api.on(.PUT, "sla-policy", "Replace the provider's default SLA policy", tag: "sla", body: "SLAPolicy",
@@ -129,7 +124,7 @@ enum SLAPolicies {
         api.on(.GET, "organizations/{organizationID}/sla-policy", "The SLA policy in force for an organisation", tag: "sla",
                response: "SLAPolicyOut") { req in
             let organization = try await req.tenant.organization(try req.idParameter("organizationID"))
-            let (policy, source) = try await effective(for: organization.id, on: req.db)
+            let (policy, source) = try await effective(for: organization.id, on: req.db.sql)
             return SLAPolicyOut(source: source, organizationId: organization.id, policy: policy)
         }
         api.on(.PUT, "organizations/{organizationID}/sla-policy", "Give an organisation its own SLA policy", tag: "sla",

@@ -45,19 +45,17 @@ final class Ticket: Model, @unchecked Sendable {
 
     /// Inserts this new ticket with plain SQL: creating tickets is the service desk's
     /// busiest write, and a model insert reflects over every field several times.
-    func insert(on db: any Database) async throws {
-        let values: [(String, any SQLExpression)] = [
-            ("id", SQLBind(try requireID())), ("number", SQLBind(number)), ("organization_id", SQLBind($organization.id)),
-            ("site_id", SQLBind($site.id)), ("title", SQLBind(title)), ("body", SQLBind(body)), ("status", SQLBind(status)),
-            ("impact", SQLBind(impact)), ("urgency", SQLBind(urgency)), ("priority", SQLBind(priority)),
-            ("priority_rank", SQLBind(priorityRank)), ("category", SQLBind(category)), ("requester_id", SQLBind($requester.id)),
-            ("assignee_id", SQLBind($assignee.id)), ("channel", SQLBind(channel)), ("merged_into_id", SQLBind(mergedIntoID)),
-            ("first_responded_at", SQLBind(firstRespondedAt)), ("resolved_at", SQLBind(resolvedAt)), ("closed_at", SQLBind(closedAt)),
-            ("first_response_due_at", SQLBind(firstResponseDueAt)), ("resolution_due_at", SQLBind(resolutionDueAt)),
-            ("sla_state", SQLBind(slaState)), ("sla_check_at", SQLBind(slaCheckAt)), ("created_at", SQLBind(createdAt)),
-            ("updated_at", SQLBind(updatedAt)),
-        ]
-        try await (db as! any SQLDatabase).insert(into: Self.schema).columns(values.map(\.0)).values(values.map(\.1)).run()
+    func insert(on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO tickets (id, number, organization_id, site_id, title, body, status, impact, urgency, priority, priority_rank,
+                                 category, requester_id, assignee_id, channel, merged_into_id, first_responded_at, resolved_at, closed_at,
+                                 first_response_due_at, resolution_due_at, sla_state, sla_check_at, created_at, updated_at)
+            VALUES (\(bind: try requireID()), \(bind: number), \(bind: $organization.id), \(bind: $site.id), \(bind: title), \(bind: body),
+                    \(bind: status), \(bind: impact), \(bind: urgency), \(bind: priority), \(bind: priorityRank), \(bind: category),
+                    \(bind: $requester.id), \(bind: $assignee.id), \(bind: channel), \(bind: mergedIntoID), \(bind: firstRespondedAt),
+                    \(bind: resolvedAt), \(bind: closedAt), \(bind: firstResponseDueAt), \(bind: resolutionDueAt), \(bind: slaState),
+                    \(bind: slaCheckAt), \(bind: createdAt), \(bind: updatedAt))
+            """).run()
         $id.exists = true
     }
 }

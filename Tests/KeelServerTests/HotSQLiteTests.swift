@@ -1,0 +1,125 @@
+import Fluent
+import Foundation
+import SQLKit
+import XCTVapor
+import XCTest
+@testable import KeelServer
+
+/// SQLite's hot connections (token look-ups, ticket creation): writes that share a transaction
+/// fail alone, what they commit is what Fluent's connections read, values decode as through
+/// Fluent, and tickets raised together keep one number sequence and one audit chain (the
+/// last test runs on both databases; on PostgreSQL creation goes through Fluent).
+final class HotSQLiteTests: KeelTestCase {
+    private func hot() throws -> HotSQLite {
+        guard let hot = app.hotSQLite else { throw XCTSkip("SQLite only: PostgreSQL has no hot connections") }
+        return hot
+    }
+
+    func testAWriteThatFailsIsUndoneAloneAndTheOthersInItsTransactionCommit() async throws {
+        let hot = try hot()
+        try await hot.write { sql in try await sql.raw("CREATE TABLE hot_probe (name TEXT PRIMARY KEY)").run() }
+        let outcomes = try await withThrowingTaskGroup(of: (String, (any Error)?).self) { group in
+            for name in ["a", "b", "c", "d"] {
+                group.addTask {
+                    do {
+                        try await hot.write { sql in
+                            try await sql.raw("INSERT INTO hot_probe (name) VALUES (\(bind: name))").run()
+                            // "b" writes its row, then breaks the key: its whole work must go.
+                            if name == "b" { try await sql.raw("INSERT INTO hot_probe (name) VALUES ('a2'), ('a2')").run() }
+                        }
+                        return (name, nil)
+                    } catch {
+                        return (name, error)
+                    }
+                }
+            }
+            var all: [String: (any Error)?] = [:]
+            for try await (name, error) in group { all[name] = error }
+            return all
+        }
+        XCTAssertNil(outcomes["a"] ?? nil)
+        XCTAssertNil(outcomes["c"] ?? nil)
+        let failure = try XCTUnwrap((outcomes["b"] ?? nil) as? HotSQLiteError)
+        XCTAssertTrue(failure.isConstraintFailure, "\(failure)")
+        // Read back through Fluent's own connection: committed, and nothing of "b".
+        let names = try await app.db.sql.raw("SELECT name FROM hot_probe ORDER BY name").all().map { try $0.decode(column: "name", as: String.self) }
+        XCTAssertEqual(names, ["a", "c", "d"])
+    }
+
+    func testReadsDecodeAsFluentDoesAndBadStatementsLeaveTheConnectionUsable() async throws {
+        let hot = try hot()
+        let fetched = try await User.query(on: app.db).filter(\.$email == "wang.fang@huaxin-design.example").first()
+        let person = try XCTUnwrap(fetched)
+        let row = try await hot.read { sql in
+            try await sql.raw("SELECT id, email, name, active, organization_id, created_at, NULL AS absent, 2.5 AS half FROM users WHERE email = \(bind: person.email)").first()
+        }
+        let found = try XCTUnwrap(row)
+        XCTAssertEqual(try found.decode(column: "id", as: UUID.self), person.id)
+        XCTAssertEqual(try found.decode(column: "name", as: String.self), person.name)
+        XCTAssertEqual(try found.decode(column: "active", as: Bool.self), true)
+        XCTAssertEqual(try found.decode(column: "organization_id", as: UUID?.self), person.$organization.id)
+        let created = try XCTUnwrap(person.createdAt)
+        XCTAssertEqual(try found.decode(column: "created_at", as: Date.self).timeIntervalSince1970, created.timeIntervalSince1970, accuracy: 0.001)
+        XCTAssertTrue(try found.decodeNil(column: "absent"))
+        XCTAssertEqual(try found.decode(column: "half", as: Double.self), 2.5)
+        XCTAssertThrowsError(try found.decode(column: "missing", as: String.self))
+
+        do {
+            _ = try await hot.read { sql in try await sql.raw("SELEC 1").all() }
+            XCTFail("a statement SQLite cannot parse must throw")
+        } catch let error as HotSQLiteError {
+            XCTAssertTrue(error.isSyntaxError, "\(error)")
+        }
+        let count = try await hot.read { sql in try await sql.raw("SELECT count(*) AS n FROM users").first()?.decode(column: "n", as: Int.self) }
+        let people = try await User.query(on: app.db).count()
+        XCTAssertEqual(count, people)
+    }
+
+    func testTicketsRaisedTogetherKeepOneNumberSequenceAndOneAuditChain() async throws {
+        let client = try await token("j.patel@greenlaw.example")
+        let admin = try await token("admin@keel.test")
+        let before = try await app.db.sql.raw("SELECT value FROM counters WHERE name = 'ticket'").first()?.decode(column: "value", as: Int.self) ?? 0
+        let app = self.app!
+        let bloom = self.bloom
+        let numbers = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    var number: Int?
+                    try await app.test(.POST, "/api/v1/tickets", beforeRequest: { req in
+                        req.headers.bearerAuthorization = BearerAuthorization(token: client)
+                        req.headers.contentType = .json
+                        req.body = ByteBuffer(string: #"{"title":"打印机 \#(index) 卡纸","body":"together"}"#)
+                    }, afterResponse: { res async throws in
+                        XCTAssertEqual(res.status, .created, res.body.string)
+                        number = try? res.content.get(Int.self, at: "number")
+                    })
+                    return number
+                }
+            }
+            // Fluent's writers in between, through the same write gate.
+            for index in 0..<4 {
+                group.addTask {
+                    try await app.test(.PATCH, "/api/v1/organizations/\(bloom.uuidString)", beforeRequest: { req in
+                        req.headers.bearerAuthorization = BearerAuthorization(token: admin)
+                        req.headers.contentType = .json
+                        req.body = ByteBuffer(string: "{\"headcount\":\(30 + index)}")
+                    }, afterResponse: { res async in XCTAssertEqual(res.status, .ok) })
+                    return nil
+                }
+            }
+            var all: [Int] = []
+            for try await number in group { if let number { all.append(number) } }
+            return all.sorted()
+        }
+        XCTAssertEqual(numbers, Array(before + 1...before + 16), "one number each, no gaps, no repeats")
+        let made = try await Ticket.query(on: app.db).filter(\.$body == "together").all()
+        XCTAssertEqual(made.count, 16)
+        let ids = made.compactMap(\.id)
+        let events = try await TicketEvent.query(on: app.db).filter(\.$ticket.$id ~~ ids).filter(\.$kind == "created").count()
+        let notices = try await InAppNotification.query(on: app.db).filter(\.$ticket.$id ~~ ids).count()
+        let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "ticket.create")
+            .filter(\.$entityID ~~ ids.map { $0.uuidString.lowercased() }).count()
+        XCTAssertEqual([events, notices, audited], [16, 16, 16], "a history entry, an acknowledgement and an audit row each")
+        guard case .intact = try await AuditLog.verify(on: app.db) else { return XCTFail("audit chain broken") }
+    }
+}
