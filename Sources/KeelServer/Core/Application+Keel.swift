@@ -54,10 +54,12 @@ extension Application {
         views.use(.leaf)
 
         middleware = Middlewares()
-        middleware.use(MetricsMiddleware(metrics: metrics))
-        middleware.use(KeelErrorMiddleware())
-        middleware.use(FileMiddleware(publicDirectory: resourceRoot.appendingPathComponent("Public").path + "/"))
-        middleware.use(AuthMiddleware())
+        middleware.use(MiddlewareChain(middlewares: [
+            MetricsMiddleware(metrics: metrics),
+            KeelErrorMiddleware(),
+            FileMiddleware(publicDirectory: resourceRoot.appendingPathComponent("Public").path + "/"),
+            AuthMiddleware(),
+        ]))
 
         let document = APIDocument()
         HealthRoutes.register(self, document: document)

@@ -136,44 +136,72 @@ final class HotSQLite: Sendable {
 
 /// Writes that arrive while a transaction is being committed wait and go into the next one
 /// together (as `GroupCommit` does for Fluent's connections); each caller returns once its
-/// own work is committed.
-actor HotWriteQueue {
+/// own work is committed. No task of its own: the first caller leads, runs the transaction
+/// with whoever is waiting by then, and hands the lead to the first who arrived meanwhile.
+final class HotWriteQueue: Sendable {
     typealias Work = @Sendable (any SQLDatabase) async throws -> Void
+    private enum Turn { case committed, lead, retry }
+    private struct Waiting {
+        let work: Work
+        let done: CheckedContinuation<Turn, any Error>
+    }
+    private struct State {
+        var waiting: [Waiting] = []
+        var leading = false
+    }
+
     private let gate: WriteGate
-    private weak var hot: HotSQLite?
-    private var pending: [(work: Work, done: CheckedContinuation<Void, any Error>)] = []
-    private var flushing = false
+    private let state = NIOLockedValueBox(State())
     private let batchLimit = 256
 
     init(gate: WriteGate) { self.gate = gate }
 
     func submit(_ work: @escaping Work, on hot: HotSQLite) async throws {
-        self.hot = hot
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pending.append((work, continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
+        while true {
+            let leads = state.withLockedValue { state in
+                if state.leading { return false }
+                state.leading = true
+                return true
+            }
+            if leads { return try await lead(work, hot: hot) }
+            let turn = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, any Error>) in
+                let queued = state.withLockedValue { state in
+                    guard state.leading else { return false }
+                    state.waiting.append(Waiting(work: work, done: continuation))
+                    return true
+                }
+                // The leader finished in between: try to lead.
+                if !queued { continuation.resume(returning: .retry) }
+            }
+            switch turn {
+            case .committed: return
+            case .lead: return try await lead(work, hot: hot)
+            case .retry: continue
             }
         }
     }
 
-    private func flush() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(batchLimit))
-            pending.removeFirst(batch.count)
-            guard let hot else {
-                for item in batch { item.done.resume(throwing: KeelError(.serviceUnavailable, "internal")) }
-                continue
-            }
-            await gate.acquire()
-            let outcomes = await hot.transaction(batch.map(\.work))
-            await gate.release()
-            for (item, outcome) in zip(batch, outcomes) {
-                if let outcome { item.done.resume(throwing: outcome) } else { item.done.resume() }
-            }
+    private func lead(_ own: @escaping Work, hot: HotSQLite) async throws {
+        await gate.acquire()
+        let others = state.withLockedValue { state in
+            let taken = Array(state.waiting.prefix(batchLimit - 1))
+            state.waiting.removeFirst(taken.count)
+            return taken
         }
-        flushing = false
+        let outcomes = await hot.transaction([own] + others.map(\.work))
+        await gate.release()
+        for (other, outcome) in zip(others, outcomes.dropFirst()) {
+            if let outcome { other.done.resume(throwing: outcome) } else { other.done.resume(returning: .committed) }
+        }
+        let next = state.withLockedValue { state -> Waiting? in
+            guard !state.waiting.isEmpty else {
+                state.leading = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.done.resume(returning: .lead)
+        if let failure = outcomes.first ?? nil { throw failure }
     }
 }
 
