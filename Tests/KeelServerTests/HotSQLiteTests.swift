@@ -122,4 +122,43 @@ final class HotSQLiteTests: KeelTestCase {
         XCTAssertEqual([events, notices, audited], [16, 16, 16], "a history entry, an acknowledgement and an audit row each")
         guard case .intact = try await AuditLog.verify(on: app.db) else { return XCTFail("audit chain broken") }
     }
+
+    /// New tickets read their organisation's terms from `references`; a change written
+    /// through the write gate is in force for the very next ticket (both databases).
+    func testAChangedPriorityMatrixClassifiesTheVeryNextTicket() async throws {
+        let owner = try await token("owner@bloom.example")
+        let raise = { (title: String) async throws -> String? in
+            let (_, body) = try await self.call(.POST, "/api/v1/tickets", token: owner, json: #"{"title":"\#(title)","impact":"user","urgency":"high"}"#)
+            return self.object(body)["priority"] as? String
+        }
+        let first = try await raise("Scanner down")
+        XCTAssertEqual(first, "medium", "the built-in matrix, now kept for the next tickets")
+        let matrix = """
+            {"organization":{"high":"critical","medium":"high","low":"medium"},
+             "department":{"high":"high","medium":"medium","low":"low"},
+             "user":{"high":"high","medium":"low","low":"low"}}
+            """
+        let admin = try await token("admin@keel.test")
+        let saved = try await call(.PUT, "/api/v1/priority-matrix", token: admin, json: matrix).0
+        XCTAssertEqual(saved, .ok)
+        let second = try await raise("Scanner still down")
+        XCTAssertEqual(second, "high", "no stale matrix after the write")
+    }
+
+    func testAValueReadWhileAWriteCommitsIsNotKept() async throws {
+        let cache = ReferenceCache()
+        let first = try await cache.value("k") { 1 }
+        let kept = try await cache.value("k") { 2 }
+        XCTAssertEqual([first, kept], [1, 1], "kept between writes")
+        // A read that a write overtakes may hold the old value: used once, not kept.
+        let raced = try await cache.value("other") { () async throws -> Int in
+            cache.invalidate()
+            return 3
+        }
+        let after = try await cache.value("other") { 4 }
+        XCTAssertEqual([raced, after], [3, 4])
+        cache.invalidate()
+        let fresh = try await cache.value("k") { 5 }
+        XCTAssertEqual(fresh, 5, "a write drops everything")
+    }
 }

@@ -100,4 +100,21 @@ final class OutboxTests: KeelTestCase {
         digests = try await OutboundMessage.query(on: app.db).filter(\.$kind == "digest").count()
         XCTAssertEqual(digests, 1, "once a day")
     }
+
+    /// A backlog of pending mail is read oldest first from the (state, created) index, not
+    /// by sorting every pending row for each batch; the migration reverts and reapplies.
+    func testPendingMailIsReadInOrderFromItsIndex() async throws {
+        let sql = app.db.sql
+        // One connection for both: SQLite parses DDL against its connection's copy of the schema.
+        try await app.db.withConnection { db in
+            try await PendingMailIndex().revert(on: db)
+            try await PendingMailIndex().prepare(on: db)
+        }
+        guard sql.dialect.name == "sqlite" else { return }
+        let plan = try await sql.raw("""
+            EXPLAIN QUERY PLAN SELECT id FROM notifications WHERE mail_state = \(bind: "pending") ORDER BY created_at LIMIT 25
+            """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+        XCTAssertTrue(plan.contains("notifications_mail_state_created"), plan)
+        XCTAssertFalse(plan.contains("TEMP B-TREE"), plan)
+    }
 }

@@ -44,6 +44,7 @@ extension Application {
         migrations.add(AddMonitoringNotices())
         migrations.add(TicketSearchDocuments())
         migrations.add(SoftwareCatalogue())
+        migrations.add(PendingMailIndex())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

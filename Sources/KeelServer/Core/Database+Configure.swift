@@ -94,6 +94,7 @@ extension Application {
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let gate = writeGate
         await gate.acquire()
+        defer { references.invalidate() }
         do {
             let result = try await db.transaction { try await body($0) }
             await gate.release()

@@ -217,11 +217,17 @@ struct TenantData {
 
     /// An organisation's timezone, read with plain SQL on `sql` (ticket creation's hot path).
     func organizationTimezone(_ id: UUID?, on sql: any SQLDatabase) async throws -> String {
-        guard let id, scope.contains(id),
-              let row = try await sql.raw("SELECT timezone FROM organizations WHERE id = \(bind: id)").first() else {
+        let id = try inScope(id)
+        guard let row = try await sql.raw("SELECT timezone FROM organizations WHERE id = \(bind: id)").first() else {
             throw KeelError.notFound
         }
         return try row.decode(column: "timezone", as: String.self)
+    }
+
+    /// An organisation id in the caller's scope (no read: whether it exists is the caller's next question).
+    func inScope(_ id: UUID?) throws -> UUID {
+        guard let id, scope.contains(id) else { throw KeelError.notFound }
+        return id
     }
 
     func sites(of organizationID: UUID) async throws -> QueryBuilder<Site> {

@@ -69,16 +69,11 @@ struct SLAEngine: Sendable {
     }
 
     /// Due times of a ticket about to be created, set on it before its row is written: at
-    /// creation there is no history to read, so this costs the calendar and policy look-ups
-    /// only, and they run before the write transaction. Returns the policy in force.
-    func initialize(_ ticket: Ticket, timezone: String, on sql: any SQLDatabase, now: Date) async throws -> SLAPolicy {
-        let organizationID = ticket.$organization.id
-        let calendar = try await calendar(organizationID: organizationID, siteID: ticket.$site.id, timezone: timezone, on: sql)
-        let (policy, _) = try await SLAPolicies.effective(for: organizationID, on: sql)
+    /// creation there is no history to read, only the calendar and the policy in force.
+    func initialize(_ ticket: Ticket, calendar: BusinessCalendar, policy: SLAPolicy, now: Date) {
         let history = TicketSLAHistory(createdAt: ticket.createdAt ?? now, priority: Priority(rawValue: ticket.priority) ?? .medium)
         let (first, resolution) = SLAClock(policy: policy, calendar: calendar).evaluate(history, now: now)
         apply(first, resolution, to: ticket, now: now)
-        return policy
     }
 
     private func apply(_ first: SLAClockReading, _ resolution: SLAClockReading, to ticket: Ticket, now: Date) {

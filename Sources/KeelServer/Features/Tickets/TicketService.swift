@@ -31,6 +31,13 @@ struct TicketService {
     /// mail marked processed together with the ticket it made, say).
     typealias InTransaction = @Sendable (any Database, Ticket) async throws -> Void
 
+    /// An organisation's reference data for new tickets.
+    private struct CreationTerms {
+        let timezone: String
+        let policy: SLAPolicy
+        let matrix: PriorityMatrix
+    }
+
     struct Created {
         let ticket: Ticket
         /// The SLA policy in force for it, for the response.
@@ -51,10 +58,17 @@ struct TicketService {
         } else {
             throw KeelError.validation("organizationId", "organization_required")
         }
-        // Reads on the way to the write go through the hot readers on SQLite (`hotRead`).
-        let tenant = self.tenant
-        let timezone = try await application.hotRead(or: db) { sql in try await tenant.organizationTimezone(chosen, on: sql) }
-        guard let organizationID = chosen else { throw KeelError.notFound }
+        // What every new ticket of the organisation reads, kept between writes (`references`),
+        // read through the hot readers on SQLite (`hotRead`). The scope check is never cached.
+        let tenant = self.tenant, application = self.application, db = self.db
+        let organizationID = try tenant.inScope(chosen)
+        let terms = try await application.references.value("ticket-terms:\(organizationID)") {
+            try await application.hotRead(or: db) { sql in
+                CreationTerms(timezone: try await tenant.organizationTimezone(organizationID, on: sql),
+                              policy: try await SLAPolicies.effective(for: organizationID, on: sql).0,
+                              matrix: try await PriorityMatrixSetting.current(on: sql).0)
+            }
+        }
         var requesterID = context.user.id
         if let raw = input.requesterId, !raw.isEmpty, raw.lowercased() != context.user.id.uuidString.lowercased() {
             guard isStaff || context.role == .clientAdmin else { throw KeelError.validation("requesterId", "role_not_allowed") }
@@ -87,10 +101,14 @@ struct TicketService {
         ticket.createdAt = now
         ticket.updatedAt = now
         let sla = application.sla
-        let policy = try await application.hotRead(or: db) { sql in
-            ticket.setPriority(try await PriorityMatrixSetting.current(on: sql).0.priority(impact: impact, urgency: urgency))
-            return try await sla.initialize(ticket, timezone: timezone, on: sql, now: now)
+        let calendar = try await application.references.value("ticket-calendar:\(organizationID):\(siteID?.uuidString ?? "")") {
+            try await application.hotRead(or: db) { sql in
+                try await sla.calendar(organizationID: organizationID, siteID: siteID, timezone: terms.timezone, on: sql)
+            }
         }
+        ticket.setPriority(terms.matrix.priority(impact: impact, urgency: urgency))
+        sla.initialize(ticket, calendar: calendar, policy: terms.policy, now: now)
+        let policy = terms.policy
         var changes = ChangeSet()
         changes.created(["title": title, "priority": ticket.priority, "channel": channel, "organizationId": organizationID.uuidString.lowercased()])
         let audit = changes
