@@ -110,13 +110,16 @@ final class OutboxTests: KeelTestCase {
     }
 
     /// A backlog of pending mail is read oldest first from the (state, created) index, not
-    /// by sorting every pending row for each batch; the migration reverts and reapplies.
-    func testPendingMailIsReadInOrderFromItsIndex() async throws {
+    /// by sorting every pending row for each batch, and threads are found by ticket; both
+    /// migrations revert and reapply.
+    func testPendingMailAndMailThreadsAreReadFromTheirIndexes() async throws {
         let sql = app.db.sql
         // One connection for both: SQLite parses DDL against its connection's copy of the schema.
         try await app.db.withConnection { db in
             try await PendingMailIndex().revert(on: db)
             try await PendingMailIndex().prepare(on: db)
+            try await MailThreadIndex().revert(on: db)
+            try await MailThreadIndex().prepare(on: db)
         }
         guard sql.dialect.name == "sqlite" else { return }
         let plan = try await sql.raw("""
@@ -124,5 +127,10 @@ final class OutboxTests: KeelTestCase {
             """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
         XCTAssertTrue(plan.contains("notifications_mail_state_created"), plan)
         XCTAssertFalse(plan.contains("TEMP B-TREE"), plan)
+        // The first message of the tickets a batch threads under: by ticket, not a scan.
+        let threads = try await sql.raw("""
+            EXPLAIN QUERY PLAN SELECT message_id FROM mail_message_ids WHERE ticket_id IN (\(bind: UUID()), \(bind: UUID())) ORDER BY created_at
+            """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+        XCTAssertTrue(threads.contains("mail_message_ids_ticket"), threads)
     }
 }

@@ -45,6 +45,7 @@ extension Application {
         migrations.add(TicketSearchDocuments())
         migrations.add(SoftwareCatalogue())
         migrations.add(PendingMailIndex())
+        migrations.add(MailThreadIndex())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)
