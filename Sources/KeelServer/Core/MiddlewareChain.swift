@@ -1,13 +1,19 @@
 import Vapor
 
-/// Several async middlewares run as one. Vapor starts a new task for each async middleware
-/// and hands the request back and forth through event-loop futures between them (a dozen
-/// thread switches a request with four); here each calls the next directly, in one task.
-struct MiddlewareChain: AsyncMiddleware {
+/// Keel's middlewares run as one, in one task with the route. Vapor starts a task for each
+/// async middleware and another for an async route, and hands the request between them
+/// through event-loop futures: each hand-over is a thread switch, a dozen a request. Here
+/// each middleware calls the next directly and the last calls an async route's handler.
+struct MiddlewareChain: Middleware {
     let middlewares: [any AsyncMiddleware]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        try await Step(chain: middlewares[...], last: next).respond(to: request)
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        // An async route is called as such; anything else (a route group's own middleware) through its future.
+        let last = (next as? any AsyncResponder) ?? Bridge(responder: next)
+        let step = Step(chain: middlewares[...], last: last)
+        let promise = request.eventLoop.makePromise(of: Response.self)
+        promise.completeWithTask { try await step.respond(to: request) }
+        return promise.futureResult
     }
 
     private struct Step: AsyncResponder {
@@ -17,6 +23,14 @@ struct MiddlewareChain: AsyncMiddleware {
         func respond(to request: Request) async throws -> Response {
             guard let first = chain.first else { return try await last.respond(to: request) }
             return try await first.respond(to: request, chainingTo: Step(chain: chain.dropFirst(), last: last))
+        }
+    }
+
+    private struct Bridge: AsyncResponder {
+        let responder: any Responder
+
+        func respond(to request: Request) async throws -> Response {
+            try await responder.respond(to: request).get()
         }
     }
 }
