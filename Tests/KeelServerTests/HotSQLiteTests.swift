@@ -133,11 +133,7 @@ final class HotSQLiteTests: KeelTestCase {
         }
         let first = try await raise("Scanner down")
         XCTAssertEqual(first, "medium", "the built-in matrix, now kept for the next tickets")
-        let matrix = """
-            {"organization":{"high":"critical","medium":"high","low":"medium"},
-             "department":{"high":"high","medium":"medium","low":"low"},
-             "user":{"high":"high","medium":"low","low":"low"}}
-            """
+        let matrix = userHighMatrix
         let admin = try await token("admin@keel.test")
         let saved = try await call(.PUT, "/api/v1/priority-matrix", token: admin, json: matrix).0
         XCTAssertEqual(saved, .ok)

@@ -146,4 +146,11 @@ class KeelTestCase: XCTestCase {
     var huaxin: UUID { DemoData.id("org:huaxin") }
     var bloom: UUID { DemoData.id("org:bloom") }
     func user(_ email: String) -> UUID { DemoData.id("user:\(email)") }
+
+    /// A priority matrix other than the built-in one: a user's high urgency is high, not medium.
+    let userHighMatrix = """
+        {"organization":{"high":"critical","medium":"high","low":"medium"},
+         "department":{"high":"high","medium":"medium","low":"low"},
+         "user":{"high":"high","medium":"low","low":"low"}}
+        """
 }

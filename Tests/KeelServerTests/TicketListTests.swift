@@ -105,11 +105,7 @@ final class TicketListTests: KeelTestCase {
         XCTAssertEqual(status, .ok)
         XCTAssertEqual(object(body)["source"] as? String, "builtin")
         XCTAssertEqual((object(body)["matrix"] as? [String: [String: String]])?["user"]?["high"], "medium")
-        let matrix = """
-            {"organization":{"high":"critical","medium":"high","low":"medium"},
-             "department":{"high":"high","medium":"medium","low":"low"},
-             "user":{"high":"high","medium":"low","low":"low"}}
-            """
+        let matrix = userHighMatrix
         let tech = try await token("tech1@keel.test")
         let refused = try await call(.PUT, "/api/v1/priority-matrix", token: tech, json: matrix).0
         XCTAssertEqual(refused, .forbidden)
