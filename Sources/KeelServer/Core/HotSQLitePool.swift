@@ -106,9 +106,11 @@ final class HotSQLite: Sendable {
     }
 
     private func writer() throws -> SQLiteHandle {
-        let (existing, checkpointOff) = state.withLockedValue { state in
-            (state.writer, state.writerCheckpoints && !state.autoCheckpoint)
+        let (existing, checkpointOff, closed) = state.withLockedValue { state in
+            (state.writer, state.writerCheckpoints && !state.autoCheckpoint, state.closed)
         }
+        // Shut down: no writer is opened again (it would never be closed).
+        guard !closed else { throw KeelError(.serviceUnavailable, "internal") }
         let handle = try existing ?? SQLiteHandle(path: path, pragmas: Self.pragmas)
         if checkpointOff {
             try handle.run("PRAGMA wal_autocheckpoint=0", []) { _, _ in }
