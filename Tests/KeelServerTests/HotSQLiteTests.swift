@@ -159,18 +159,3 @@ final class HotSQLiteTests: KeelTestCase {
     }
 }
 
-/// Ids for the busiest inserts: version 7, ordered by time, unique.
-final class TimeOrderedIDTests: XCTestCase {
-    func testVersionSevenIdsCarryTheirMillisecondAndSortByIt() {
-        let start = Date(timeIntervalSince1970: 1_765_000_000.123)
-        let id = UUID.timeOrdered(at: start)
-        let text = id.uuidString
-        XCTAssertEqual(Array(text)[14], "7", "version 7: \(text)")
-        XCTAssertTrue("89AB".contains(Array(text)[19]), "RFC variant: \(text)")
-        XCTAssertEqual(UInt64(text.replacingOccurrences(of: "-", with: "").prefix(12), radix: 16), 1_765_000_000_123)
-        // The middle of each millisecond, so floating point cannot round one into the next.
-        let ids = (0..<2000).map { UUID.timeOrdered(at: Date(timeIntervalSince1970: (1_765_000_000_000.5 + Double($0)) / 1000)).uuidString }
-        XCTAssertTrue(ids == ids.sorted(), "later milliseconds sort later")
-        XCTAssertEqual(Set((0..<10_000).map { _ in UUID.timeOrdered(at: start) }).count, 10_000, "random bits keep ids of one millisecond apart")
-    }
-}

@@ -70,5 +70,10 @@ final class OrderedIDTests: XCTestCase {
         XCTAssertEqual(ids.map(\.uuidString), ids.map(\.uuidString).sorted(), "text order is time order")
         XCTAssertEqual(Set(ids).count, ids.count)
         XCTAssertTrue(ids.allSatisfy { $0.uuidString.dropFirst(14).first == "7" })
+        XCTAssertTrue(ids.allSatisfy { "89AB".contains($0.uuidString.dropFirst(19).first ?? "0") }, "RFC variant")
+        let text = OrderedID.make(at: Date(timeIntervalSince1970: 1_765_000_000.123_4)).uuidString.replacingOccurrences(of: "-", with: "")
+        XCTAssertEqual(UInt64(text.prefix(12), radix: 16), 1_765_000_000_123, "the millisecond leads")
+        let sameMillisecond = Set((0..<10_000).map { _ in OrderedID.make(at: start) })
+        XCTAssertEqual(sameMillisecond.count, 10_000, "random bits keep ids of one millisecond apart")
     }
 }

@@ -3,20 +3,21 @@ import SQLKit
 import Foundation
 
 /// UUIDs in the version 7 layout: the first 48 bits are the Unix time in milliseconds, the
-/// rest random. Rows written together get neighbouring keys, so a table with hundreds of
-/// inserts per request (software found by inventory) appends to its primary-key index
-/// instead of touching a random page per row.
+/// rest random. Rows written together get neighbouring keys, so a table with many inserts
+/// (check results, pings, new tickets with their history and notifications) appends to its
+/// primary-key index instead of touching a random page per row.
 enum OrderedID {
     static func make(at date: Date = Date()) -> UUID {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        // The random part from one UUID() (one call to the system generator, not one per byte).
-        var id = UUID().uuid
-        withUnsafeMutableBytes(of: &id) { bytes in
+        // The random part from the system generator (`UUID()` opens /dev/urandom for each id here).
+        var generator = SystemRandomNumberGenerator()
+        var id = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeMutableBytes(of: &id) { bytes in
             for index in 0..<6 { bytes[index] = UInt8((milliseconds >> (40 - 8 * UInt64(index))) & 0xFF) }
             bytes[6] = (bytes[6] & 0x0F) | 0x70   // version 7
             bytes[8] = (bytes[8] & 0x3F) | 0x80   // RFC 4122 variant
+            return UUID(uuid: bytes.load(as: uuid_t.self))
         }
-        return UUID(uuid: id)
     }
 }
 

@@ -14,7 +14,7 @@ enum Notifier {
         for case let userID? in userIDs where userID != actor && seen.insert(userID).inserted {
             try await sql.raw("""
                 INSERT INTO notifications (id, user_id, ticket_id, kind, ticket_number, title, created_at, mail_state, detail)
-                VALUES (\(bind: UUID.timeOrdered(at: at)), \(bind: userID), \(bind: ticket.id), \(bind: kind), \(bind: ticket.number),
+                VALUES (\(bind: OrderedID.make(at: at)), \(bind: userID), \(bind: ticket.id), \(bind: kind), \(bind: ticket.number),
                         \(bind: String(ticket.title.prefix(200))), \(bind: at), 'pending', \(bind: detail.map { String($0.prefix(4000)) }))
                 """).run()
         }

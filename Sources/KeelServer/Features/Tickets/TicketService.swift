@@ -86,7 +86,7 @@ struct TicketService {
         let assetIDs = try await TicketAssets.resolve(input.assetIds, organizationID: organizationID, tenant: tenant)
         let now = Date()
         let ticket = Ticket()
-        ticket.id = UUID.timeOrdered(at: now)
+        ticket.id = OrderedID.make(at: now)
         ticket.$organization.id = organizationID
         ticket.$site.id = siteID
         ticket.title = title
@@ -370,7 +370,7 @@ enum TicketHistory {
         // Plain SQL: every ticket change writes one of these.
         try await sql.raw("""
             INSERT INTO ticket_events (id, ticket_id, kind, from_value, to_value, reason, actor_id, public, at)
-            VALUES (\(bind: UUID.timeOrdered(at: at)), \(bind: ticket.requireID()), \(bind: kind), \(bind: from), \(bind: to), \(bind: reason),
+            VALUES (\(bind: OrderedID.make(at: at)), \(bind: ticket.requireID()), \(bind: kind), \(bind: from), \(bind: to), \(bind: reason),
                     \(bind: actor), \(bind: isPublic), \(bind: at))
             """).run()
     }
