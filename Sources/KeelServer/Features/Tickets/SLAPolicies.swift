@@ -66,7 +66,7 @@ enum SLAPolicies {
             if !ids.isEmpty { group.filter(\.$organizationID ~~ ids) }
         }.all()
         func decode(_ record: SLAPolicyRecord?) -> SLAPolicy? {
-            record.flatMap { try? JSONDecoder().decode(SLAPolicy.self, from: Data($0.definition.utf8)) }
+            record.flatMap { Definitions.policies.decode($0.definition) }
         }
         let fallback = decode(records.first { $0.organizationID == nil }) ?? .standard
         var result: [UUID: SLAPolicy] = [:]
