@@ -75,6 +75,54 @@ final class HotSQLiteTests: KeelTestCase {
         XCTAssertEqual(count, people)
     }
 
+    /// A filter on a small integer (`active = ?`) lets SQLite plan by the bound value; a
+    /// statement whose bindings were cleared was then compiled again on every run.
+    func testAStatementKeptPreparedIsNotCompiledAgainOnEachRun() throws {
+        _ = try hot()
+        let handle = try SQLiteHandle(path: app.keel.sqlitePath, pragmas: [])
+        defer { handle.close() }
+        // The shape of every API request's token look-up.
+        let query = """
+            SELECT t.id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
+            LEFT JOIN organizations o ON o.id = COALESCE(u.organization_id, t.organization_id)
+            WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.active = ?2
+            """
+        for _ in 0..<5 {
+            try handle.run(query, [.text("no such token"), .integer(1)]) { _, _ in }
+        }
+        XCTAssertLessThanOrEqual(handle.recompilations(of: query), 1, "at its first values at most, not on every run")
+    }
+
+    /// The serving checkpoint finishes inside the write gate, so the next write starts the
+    /// write-ahead log from its beginning instead of adding to it without end.
+    func testARestartingCheckpointLetsTheNextWriteStartTheLogAgain() async throws {
+        let hot = try hot()
+        try await hot.write { sql in try await sql.raw("CREATE TABLE log_probe (n INTEGER)").run() }
+        for n in 0..<40 {
+            try await hot.write { sql in try await sql.raw("INSERT INTO log_probe (n) VALUES (\(bind: n))").run() }
+        }
+        let frames = { () async throws -> Int in
+            try await self.app.db.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").first()?.decode(column: "log", as: Int.self) ?? -1
+        }
+        // A reader on a snapshot inside the log keeps a writer from starting it over, though
+        // a checkpoint copied every frame (under steady traffic there is always such a reader).
+        let reader = try SQLiteHandle(path: app.keel.sqlitePath, pragmas: [])
+        defer { reader.close() }
+        try reader.run("BEGIN", []) { _, _ in }
+        try reader.run("SELECT count(*) FROM log_probe", []) { _, _ in }
+        let grown = try await frames()
+        XCTAssertGreaterThanOrEqual(grown, 40, "one commit a write at least")
+        try await hot.write { sql in try await sql.raw("INSERT INTO log_probe (n) VALUES (100)").run() }
+        let held = try await frames()
+        XCTAssertGreaterThan(held, grown, "appended while the reader holds its snapshot")
+        try reader.run("COMMIT", []) { _, _ in }
+        try await app.restartLog()
+        try await hot.write { sql in try await sql.raw("INSERT INTO log_probe (n) VALUES (101)").run() }
+        let restarted = try await frames()
+        XCTAssertGreaterThan(restarted, 0)
+        XCTAssertLessThan(restarted, 10, "the last write alone, at the start of the log")
+    }
+
     func testTicketsRaisedTogetherKeepOneNumberSequenceAndOneAuditChain() async throws {
         let client = try await token("j.patel@greenlaw.example")
         let admin = try await token("admin@keel.test")

@@ -59,7 +59,7 @@ extension Application {
         middleware.use(MiddlewareChain(middlewares: [
             MetricsMiddleware(metrics: metrics),
             KeelErrorMiddleware(),
-            FileMiddleware(publicDirectory: resourceRoot.appendingPathComponent("Public").path + "/"),
+            PublicFiles(files: FileMiddleware(publicDirectory: resourceRoot.appendingPathComponent("Public").path + "/")),
             AuthMiddleware(),
         ]))
 

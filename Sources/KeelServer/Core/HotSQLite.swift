@@ -41,10 +41,10 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one statement; `onRow` gets the column names and each row's values.
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: ([String], [SQLiteData]) throws -> Void) throws {
         let statement = try prepared(sql)
-        defer {
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
-        }
+        // Every parameter is bound afresh on each run, so the bindings are not cleared: clearing
+        // marks a statement whose plan looks at a parameter (here `active = ?` against a partial
+        // index) as expired, and it would be compiled again on every run.
+        defer { sqlite_nio_sqlite3_reset(statement) }
         for (offset, value) in binds.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
@@ -71,6 +71,21 @@ final class SQLiteHandle: @unchecked Sendable {
             columns = names
             try onRow(names, (0..<count).map { value(statement, $0) })
         }
+    }
+
+    /// A checkpoint of the write-ahead log in `mode` (SQLITE_CHECKPOINT_PASSIVE, …_RESTART);
+    /// returns the frames in the log and how many of them are now in the database file. Busy
+    /// (a reader still on an older snapshot) is not a failure: what could be copied was.
+    func checkpoint(_ mode: Int32) throws -> (frames: Int, copied: Int) {
+        var frames: Int32 = 0, copied: Int32 = 0
+        let status = sqlite_nio_sqlite3_wal_checkpoint_v2(raw, nil, mode, &frames, &copied)
+        guard status == SQLITE_OK || status == SQLITE_BUSY else { throw failure(status) }
+        return (Int(frames), Int(copied))
+    }
+
+    /// How often `sql`'s prepared statement has been compiled again (tests watch it stay 0).
+    func recompilations(of sql: String) -> Int32 {
+        statements[sql].map { sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0) } ?? 0
     }
 
     func close() {

@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
+import VaporCSQLite
 
 /// The hot connections of an SQLite install: readers taken one caller at a time, and one
 /// writer that only runs inside the write gate, so it never contends with Fluent's writers.
@@ -10,6 +11,7 @@ final class HotSQLite: Sendable {
     private struct State {
         var readers: [SQLiteHandle] = []
         var writer: SQLiteHandle?
+        var checkpointer: SQLiteHandle?
         var writerCheckpoints = true
         var autoCheckpoint = true
         var closed = false
@@ -96,11 +98,23 @@ final class HotSQLite: Sendable {
         return outcomes
     }
 
+    /// Copies what is left of the write-ahead log into the database and waits (0.1 s at most)
+    /// for readers of older snapshots, so the next write starts the log from its beginning.
+    /// The caller holds the write gate: no write can add to the log meanwhile.
+    func restartLog() throws -> (frames: Int, copied: Int) {
+        let (existing, closed) = state.withLockedValue { ($0.checkpointer, $0.closed) }
+        guard !closed else { return (0, 0) }
+        // A connection finds the log on its first read.
+        let handle = try existing ?? SQLiteHandle(path: path, pragmas: ["PRAGMA busy_timeout=100", "SELECT count(*) FROM sqlite_master"])
+        state.withLockedValue { $0.checkpointer = handle }
+        return try handle.checkpoint(SQLITE_CHECKPOINT_RESTART)
+    }
+
     func close() {
         let handles = state.withLockedValue { state -> [SQLiteHandle] in
             state.closed = true
-            defer { state.readers = []; state.writer = nil }
-            return state.readers + (state.writer.map { [$0] } ?? [])
+            defer { state.readers = []; state.writer = nil; state.checkpointer = nil }
+            return state.readers + [state.writer, state.checkpointer].compactMap { $0 }
         }
         for handle in handles { handle.close() }
     }

@@ -34,3 +34,16 @@ struct MiddlewareChain: Middleware {
         }
     }
 }
+
+/// Static files are only ever fetched: API calls and form posts skip the file-system look-up,
+/// which for each request was a hop to the I/O thread pool and back.
+struct PublicFiles: AsyncMiddleware {
+    let files: FileMiddleware
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.method == .GET || request.method == .HEAD, !request.url.path.hasPrefix("/api/") else {
+            return try await next.respond(to: request)
+        }
+        return try await files.respond(to: request, chainingTo: next)
+    }
+}
