@@ -227,6 +227,14 @@ extension Application {
     /// The hot connections; nil on PostgreSQL, where Fluent's pool is used throughout.
     var hotSQLite: HotSQLite? { storage[HotSQLiteKey.self] }
 
+    /// Runs `work` in a write transaction: on SQLite on the hot writer, sharing the commit of
+    /// whatever arrives at the same moment; on PostgreSQL through Fluent. For writes that
+    /// change no organisation's reference data (`references` is kept).
+    func hotWrite(_ work: @escaping HotWriteQueue.Work) async throws {
+        if let hot = hotSQLite { return try await hot.write(work) }
+        try await write { db in try await work(db.sql) }
+    }
+
     /// Runs `body` on a hot reader on SQLite, on `db` on PostgreSQL.
     func hotRead<T>(or db: any Database, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         if let hot = hotSQLite { return try await hot.read(body) }

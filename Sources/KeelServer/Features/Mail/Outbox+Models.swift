@@ -30,7 +30,7 @@ final class OutboundMessage: Model, @unchecked Sendable {
 
     /// A composed mail, queued for the relay now.
     init(composed outgoing: MailOutgoing, to person: User, kind: String, ticketID: UUID? = nil, now: Date) {
-        id = UUID()
+        id = OrderedID.make(at: now)
         createdAt = now
         self.ticketID = ticketID
         userID = person.id

@@ -6,7 +6,7 @@ extension Outbox {
     /// A monitoring notice (a check's status change, a maintenance window ahead or over) as
     /// mail: the recipient's language and timezone, HTML with a text alternative, marked
     /// automatic like every Keel notification, with a link to the page it concerns.
-    func composeNotice(_ note: InAppNotification, to person: User, locales: MailPreferences.Locales, now: Date) -> OutboundMessage {
+    func composeNotice(_ note: PendingNote, to person: User, locales: MailPreferences.Locales, now: Date) -> OutboundMessage {
         let config = app.keel
         let language = locales.language(of: person), zone = locales.timeZone(of: person)
         let values = ["title": note.title, "start": Self.format(note.eventAt, language: language, zone: zone),
