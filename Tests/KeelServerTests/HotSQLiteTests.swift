@@ -46,6 +46,23 @@ final class HotSQLiteTests: KeelTestCase {
         XCTAssertEqual(names, ["a", "c", "d"])
     }
 
+    func testAWriteAloneThatFailsLeavesNothingAndTheWriterUsable() async throws {
+        let hot = try hot()
+        try await hot.write { sql in try await sql.raw("CREATE TABLE hot_single (name TEXT PRIMARY KEY)").run() }
+        do {
+            try await hot.write { sql in
+                try await sql.raw("INSERT INTO hot_single (name) VALUES ('first')").run()
+                try await sql.raw("INSERT INTO hot_single (name) VALUES ('first')").run()
+            }
+            XCTFail("a duplicate key must fail the write")
+        } catch let error as HotSQLiteError {
+            XCTAssertTrue(error.isConstraintFailure, "\(error)")
+        }
+        try await hot.write { sql in try await sql.raw("INSERT INTO hot_single (name) VALUES ('second')").run() }
+        let names = try await app.db.sql.raw("SELECT name FROM hot_single").all().map { try $0.decode(column: "name", as: String.self) }
+        XCTAssertEqual(names, ["second"], "the failed write's first row went with it")
+    }
+
     func testReadsDecodeAsFluentDoesAndBadStatementsLeaveTheConnectionUsable() async throws {
         let hot = try hot()
         let fetched = try await User.query(on: app.db).filter(\.$email == "wang.fang@huaxin-design.example").first()

@@ -19,12 +19,12 @@ extension Application {
         _ = try Secrets.loadOrCreateKey(at: config.secretKeyFile ?? (config.dataDirectory as NSString).appendingPathComponent("secret.key"))
         lifecycle.use(BackgroundLoop("SLA ticker", every: 60) { app in try await SLATicker.round(app) })
         try await checkpointInBackground()
-        // Background work, each stopped and waited for at shutdown: incoming mail and the
-        // outbox every 2 s, quiet push jobs every 10 s, due checks every 100 ms, maintenance
+        // Background work, each stopped and waited for at shutdown: incoming mail every 2 s,
+        // the outbox every second (half the work at a time, the same rate), quiet push jobs every 10 s, due checks every 100 ms, maintenance
         // notices and result retention every minute (all also at start, catching up).
         lifecycle.use(BackgroundLoop("mail worker", every: 2) { app in await app.mailWorker.kick() })
         let outbox = OutboxWorker(app: self)
-        lifecycle.use(BackgroundLoop("outbox", every: 2) { _ in await outbox.pass() })
+        lifecycle.use(BackgroundLoop("outbox", every: 1) { _ in await outbox.pass() })
         lifecycle.use(BackgroundLoop("heartbeat ticker", every: 10) { app in try await Heartbeats.tick(app) })
         let scheduler = CheckScheduler(app: self)
         lifecycle.use(BackgroundLoop("check scheduler", every: 0.1) { _ in try await scheduler.step() })

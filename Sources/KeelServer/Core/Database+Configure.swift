@@ -50,30 +50,35 @@ extension Application {
     /// SQLite, when serving: a commit no longer copies the write-ahead log back into the
     /// database when the log passes 1,000 pages (that copy and its fsync ran inside the
     /// one-writer gate, in whichever request's commit crossed the line); a background loop
-    /// does it every second instead, beside the writers (a passive checkpoint takes no lock),
-    /// then finishes it inside the gate (`restartLog`).
+    /// does it every second instead (`restartLog`).
     func checkpointInBackground() async throws {
         guard !keel.usesPostgres else { return }
         for loop in eventLoopGroup.makeIterator() {
             try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
         }
         hotSQLite?.leaveCheckpointsToBackground()
-        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 1) { app in
-            try await (app.db as! any SQLDatabase).raw("PRAGMA wal_checkpoint(PASSIVE)").run()
-            try await app.restartLog()
-        })
+        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 1) { app in try await app.restartLog() })
     }
 
     /// Under a steady stream of writes a passive checkpoint never catches up with the log:
     /// the log only grows (by gigabytes in a minute of ticket creation), every commit writes
-    /// to fresh file space and each checkpoint has more to read. Holding the write gate, a
-    /// short pass copies what the passive one left and the next write starts the log from
-    /// its beginning again, over pages the system already holds in memory.
+    /// to fresh file space and each checkpoint has more to read. Passive passes beside the
+    /// writers copy the bulk, each what arrived during the one before, until a pass is short;
+    /// then, holding the write gate for a few milliseconds, the rest, after which the next
+    /// write starts the log from its beginning, over pages the system already holds.
     func restartLog() async throws {
-        guard let hot = hotSQLite else { return }
+        guard let hot = hotSQLite else {
+            try await db.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+            return
+        }
+        for _ in 0..<4 {
+            let started = Date()
+            _ = try await threadPool.runIfActive { try hot.checkpoint(restarting: false) }
+            if Date().timeIntervalSince(started) < 0.005 { break }
+        }
         await writeGate.acquire()
         do {
-            let (frames, copied) = try await threadPool.runIfActive { try hot.restartLog() }
+            let (frames, copied) = try await threadPool.runIfActive { try hot.checkpoint(restarting: true) }
             await writeGate.release()
             if copied < frames { logger.debug("write-ahead log not restarted", metadata: ["frames": "\(frames)", "copied": "\(copied)"]) }
         } catch {

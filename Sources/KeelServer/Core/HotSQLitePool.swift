@@ -77,6 +77,17 @@ final class HotSQLite: Sendable {
         } catch {
             return works.map { _ in error }
         }
+        // A work alone needs no savepoint: if it fails, the whole transaction is undone.
+        if works.count == 1, let work = works.first {
+            do {
+                try await work(db)
+                try db.exec("COMMIT")
+                return [nil]
+            } catch {
+                try? db.exec("ROLLBACK")
+                return [error]
+            }
+        }
         for work in works {
             do {
                 try db.exec("SAVEPOINT work")
@@ -98,16 +109,17 @@ final class HotSQLite: Sendable {
         return outcomes
     }
 
-    /// Copies what is left of the write-ahead log into the database and waits (0.1 s at most)
-    /// for readers of older snapshots, so the next write starts the log from its beginning.
-    /// The caller holds the write gate: no write can add to the log meanwhile.
-    func restartLog() throws -> (frames: Int, copied: Int) {
+    /// A checkpoint on a connection of its own: passive copies what it can beside the writers;
+    /// restarting (the caller holds the write gate, so nothing is added meanwhile) copies the
+    /// rest and waits up to 10 ms for readers of older snapshots, so that the next write
+    /// starts the log from its beginning. Blocks: run it off the event loops.
+    func checkpoint(restarting: Bool) throws -> (frames: Int, copied: Int) {
         let (existing, closed) = state.withLockedValue { ($0.checkpointer, $0.closed) }
         guard !closed else { return (0, 0) }
         // A connection finds the log on its first read.
-        let handle = try existing ?? SQLiteHandle(path: path, pragmas: ["PRAGMA busy_timeout=100", "SELECT count(*) FROM sqlite_master"])
+        let handle = try existing ?? SQLiteHandle(path: path, pragmas: ["PRAGMA busy_timeout=10", "SELECT count(*) FROM sqlite_master"])
         state.withLockedValue { $0.checkpointer = handle }
-        return try handle.checkpoint(SQLITE_CHECKPOINT_RESTART)
+        return try handle.checkpoint(restarting ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE)
     }
 
     func close() {

@@ -3,12 +3,13 @@ import Foundation
 import KeelDomain
 import Vapor
 
-/// Every 2 s: compose mail for new notifications, send what is due through the relay with
+/// Every second: compose mail for new notifications, send what is due through the relay with
 /// back-off (1 min, 5 min, 15 min, 1 h, 3 h, 6 h, 12 h, 24 h, then failed), and the staff's
 /// daily digests. Queued mail is in the database, so a restart resumes where it stopped.
 actor OutboxWorker {
     private weak var app: Application?
     private var running = false
+    private var passes = 0
 
     static let backoff: [TimeInterval] = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600]
 
@@ -24,8 +25,10 @@ actor OutboxWorker {
             // Small batches, each its own short transaction, so other writers (an alert's
             // ticket, say) wait for one batch at most, never for the whole backlog.
             var batches = 0
-            while batches < 40, try await Outbox(app: app).composePending(limit: 25, now: now) == 25 { batches += 1 }
-            try await Digests(app: app).composeDue(now: now)
+            while batches < 20, try await Outbox(app: app).composePending(limit: 25, now: now) == 25 { batches += 1 }
+            // Digests are due once a day: looked for every other pass, as before.
+            passes += 1
+            if passes % 2 == 1 { try await Digests(app: app).composeDue(now: now) }
             try await sendDue(app, now: now)
         } catch {
             app.logger.error("outbox pass failed", metadata: ["error": "\(error)"])
