@@ -73,7 +73,7 @@ extension Application {
         }
         for _ in 0..<4 {
             let started = Date()
-            _ = try await threadPool.runIfActive { try hot.checkpoint(restarting: false) }
+            _ = try await hot.checkpointBeside()
             if Date().timeIntervalSince(started) < 0.005 { break }
         }
         await writeGate.acquire()

@@ -22,6 +22,8 @@ final class HotSQLite: Sendable {
     private let group: any EventLoopGroup
     private let state = NIOLockedValueBox(State())
     private let writes: HotWriteQueue
+    /// Passive checkpoints: one thread at a lower priority (see `checkpointBeside`).
+    private let checkpoints: NIOThreadPool
     private static let pragmas = [
         "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
         "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-8192",
@@ -34,6 +36,19 @@ final class HotSQLite: Sendable {
         self.logger = logger
         self.group = group
         self.writes = HotWriteQueue(gate: gate)
+        checkpoints = NIOThreadPool(numberOfThreads: 1)
+        checkpoints.start()
+    }
+
+    /// A passive checkpoint on a thread at nice 10: while the machine is busy, requests'
+    /// threads go first and the copy takes what is left (on two cores it competed with them
+    /// for a sixth of the time).
+    func checkpointBeside() async throws -> (frames: Int, copied: Int) {
+        try await checkpoints.runIfActive {
+            // On Linux the nice value belongs to the thread; `who` 0 is the calling one.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            return try self.checkpoint(restarting: false)
+        }
     }
 
     /// Runs `work` in the next write transaction on the writer; returns once it is committed.
@@ -129,6 +144,7 @@ final class HotSQLite: Sendable {
             return state.readers + [state.writer, state.checkpointer].compactMap { $0 }
         }
         for handle in handles { handle.close() }
+        checkpoints.shutdownGracefully { _ in }
     }
 
     private func writer() throws -> SQLiteHandle {
