@@ -20,8 +20,9 @@ extension Application {
         lifecycle.use(BackgroundLoop("SLA ticker", every: 60) { app in try await SLATicker.round(app) })
         try await checkpointInBackground()
         // Background work, each stopped and waited for at shutdown: incoming mail every 2 s,
-        // the outbox every second (half the work at a time, the same rate), quiet push jobs every 10 s, due checks every 100 ms, maintenance
-        // notices and result retention every minute (all also at start, catching up).
+        // the outbox every second (half the batches of before, the same rate), quiet push jobs
+        // every 10 s, due checks every 100 ms, maintenance notices and result retention every
+        // minute (all also at start, catching up).
         lifecycle.use(BackgroundLoop("mail worker", every: 2) { app in await app.mailWorker.kick() })
         let outbox = OutboxWorker(app: self)
         lifecycle.use(BackgroundLoop("outbox", every: 1) { _ in await outbox.pass() })

@@ -42,8 +42,8 @@ final class SQLiteHandle: @unchecked Sendable {
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: ([String], [SQLiteData]) throws -> Void) throws {
         let statement = try prepared(sql)
         // Every parameter is bound afresh on each run, so the bindings are not cleared: clearing
-        // marks a statement whose plan looks at a parameter (here `active = ?` against a partial
-        // index) as expired, and it would be compiled again on every run.
+        // expires a statement whose plan looked at a parameter's value (SQLite weighs `active = ?`
+        // by whether the value is 0 or 1), and it was compiled again on every run.
         defer { sqlite_nio_sqlite3_reset(statement) }
         for (offset, value) in binds.enumerated() {
             let index = Int32(offset + 1)
@@ -83,7 +83,7 @@ final class SQLiteHandle: @unchecked Sendable {
         return (Int(frames), Int(copied))
     }
 
-    /// How often `sql`'s prepared statement has been compiled again (tests watch it stay 0).
+    /// How often `sql`'s prepared statement has been compiled again (a test watches it).
     func recompilations(of sql: String) -> Int32 {
         statements[sql].map { sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0) } ?? 0
     }

@@ -127,7 +127,8 @@ final class HotSQLite: Sendable {
     /// A checkpoint on a connection of its own: passive copies what it can beside the writers;
     /// restarting (the caller holds the write gate, so nothing is added meanwhile) copies the
     /// rest and waits up to 10 ms for readers of older snapshots, so that the next write
-    /// starts the log from its beginning. Blocks: run it off the event loops.
+    /// starts the log from its beginning. Blocks: run it off the event loops. One caller at a
+    /// time (the checkpoint loop; a test).
     func checkpoint(restarting: Bool) throws -> (frames: Int, copied: Int) {
         let (existing, closed) = state.withLockedValue { ($0.checkpointer, $0.closed) }
         guard !closed else { return (0, 0) }
