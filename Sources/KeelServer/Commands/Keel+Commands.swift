@@ -21,8 +21,9 @@ extension Application {
         try await checkpointInBackground()
         // Background work, each stopped and waited for at shutdown: incoming mail every 2 s,
         // the outbox every second (half the batches of before, the same rate), quiet push jobs
-        // every 10 s, due checks every 100 ms, maintenance notices and result retention every
-        // minute (all also at start, catching up).
+        // every 10 s, due checks every 100 ms, the search index four times a second (SQLite),
+        // maintenance notices and result retention every minute (all also at start, catching up).
+        lifecycle.use(BackgroundLoop("search index", every: 0.25) { app in try await TicketSearchIndex.round(app) })
         lifecycle.use(BackgroundLoop("mail worker", every: 2) { app in await app.mailWorker.kick() })
         let outbox = OutboxWorker(app: self)
         lifecycle.use(BackgroundLoop("outbox", every: 1) { _ in await outbox.pass() })

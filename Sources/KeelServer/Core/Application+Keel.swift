@@ -46,6 +46,7 @@ extension Application {
         migrations.add(SoftwareCatalogue())
         migrations.add(PendingMailIndex())
         migrations.add(MailThreadIndex())
+        migrations.add(SearchIndexInBatches())
 
         let resourceRoot = resources ?? Self.defaultResources
         catalog = try Self.loadCatalog(resources: resourceRoot)

@@ -15,8 +15,10 @@ struct TicketFilter {
     var assigneeID: String?
     var category: String?
     var sla: String?
+    private let application: Application
 
     init(_ request: Request) throws {
+        application = request.application
         func list(_ name: String) -> [String] {
             (request.query[String.self, at: name] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         }
@@ -50,6 +52,8 @@ struct TicketFilter {
     /// the filters leave too few of the newest matches, the whole match set is used.
     func rows(tenant: TenantData, sort: TicketSort, cursor: String?, limit: Int) async throws -> [Ticket] {
         var window: Int? = usesSearchIndex(tenant) && sort == .newest ? max(256, limit * 4) : nil
+        // What was written just before is found (the index is otherwise brought up to date every second).
+        if usesSearchIndex(tenant) { try await TicketSearchIndex.catchUpIfPending(application) }
         while true {
             let query = tenant.tickets()
             let complete = try await apply(to: query, tenant: tenant, window: window, byNumber: sort == .newest || sort == .oldest)
