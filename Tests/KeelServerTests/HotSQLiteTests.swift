@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import XCTVapor
 import XCTest
@@ -138,6 +139,35 @@ final class HotSQLiteTests: KeelTestCase {
         let restarted = try await frames()
         XCTAssertGreaterThan(restarted, 0)
         XCTAssertLessThan(restarted, 10, "the last write alone, at the start of the log")
+    }
+
+    /// Four times a second while serving: with nothing written since the last restart, the
+    /// round must not wait for the write gate.
+    func testAnIdleLogIsNotRestartedAgainUnderTheGate() async throws {
+        let hot = try hot()
+        try await hot.write { sql in try await sql.raw("CREATE TABLE idle_probe (n INTEGER)").run() }
+        try await app.restartLog()
+        // The round runs while the test holds the gate; after a moment, has it finished?
+        func finishesWhileTheGateIsHeld() async -> Bool {
+            let gate = app.writeGate, app = self.app!
+            let done = NIOLockedValueBox(false)
+            await gate.acquire()
+            let round = Task {
+                try? await app.restartLog()
+                done.withLockedValue { $0 = true }
+            }
+            try? await Task.sleep(nanoseconds: 500_000_000)
+            let finished = done.withLockedValue { $0 }
+            await gate.release()
+            await round.value
+            return finished
+        }
+        let idle = await finishesWhileTheGateIsHeld()
+        XCTAssertTrue(idle, "an idle round waited for the gate")
+        // A write makes the next round restart the log again, through the gate.
+        try await hot.write { sql in try await sql.raw("INSERT INTO idle_probe (n) VALUES (1)").run() }
+        let afterWrite = await finishesWhileTheGateIsHeld()
+        XCTAssertFalse(afterWrite, "after a write the round needs the gate")
     }
 
     func testTicketsRaisedTogetherKeepOneNumberSequenceAndOneAuditChain() async throws {

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -50,14 +51,14 @@ extension Application {
     /// SQLite, when serving: a commit no longer copies the write-ahead log back into the
     /// database when the log passes 1,000 pages (that copy and its fsync ran inside the
     /// one-writer gate, in whichever request's commit crossed the line); a background loop
-    /// does it every second instead (`restartLog`).
+    /// does it four times a second instead (`restartLog`).
     func checkpointInBackground() async throws {
         guard !keel.usesPostgres else { return }
         for loop in eventLoopGroup.makeIterator() {
             try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
         }
         hotSQLite?.leaveCheckpointsToBackground()
-        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 1) { app in try await app.restartLog() })
+        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 0.25) { app in try await app.restartLog() })
     }
 
     /// Under a steady stream of writes a passive checkpoint never catches up with the log:
@@ -69,15 +70,20 @@ extension Application {
     func restartLog() async throws {
         // Every SQLite install has its hot connections (PostgreSQL has no log to restart).
         guard let hot = hotSQLite else { return }
+        var log = (frames: 0, copied: 0)
         for _ in 0..<4 {
             let started = Date()
-            _ = try await hot.checkpointBeside()
+            log = try await hot.checkpointBeside()
             if Date().timeIntervalSince(started) < 0.005 { break }
         }
+        // Nothing written since the last restart: the gate is not needed.
+        let restarted = service(RestartedLogKey.self) { NIOLockedValueBox(-1) }
+        if log.copied == log.frames, log.frames == restarted.withLockedValue({ $0 }) { return }
         await writeGate.acquire()
         do {
             let (frames, copied) = try await threadPool.runIfActive { try hot.checkpoint(restarting: true) }
             await writeGate.release()
+            restarted.withLockedValue { $0 = copied == frames ? frames : -1 }
             if copied < frames { logger.debug("write-ahead log not restarted", metadata: ["frames": "\(frames)", "copied": "\(copied)"]) }
         } catch {
             await writeGate.release()
@@ -85,6 +91,9 @@ extension Application {
         }
     }
 }
+
+/// The length of the log at the last complete restart (-1: none yet, or it was not complete).
+private struct RestartedLogKey: StorageKey { typealias Value = NIOLockedValueBox<Int> }
 
 private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 

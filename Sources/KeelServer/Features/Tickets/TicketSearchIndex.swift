@@ -20,15 +20,15 @@ enum TicketSearchIndex {
     static let mergeBudget = 0.1
 
     /// The background loop's round: index what waits, then merge while there is work and budget.
+    /// Idle, it only reads: nothing waits and nothing was indexed since merging last ran dry.
     static func round(_ app: Application) async throws {
         guard app.hotSQLite != nil else { return }
-        try await catchUp(app)
+        try await catchUpIfPending(app)
         let started = Date()
-        let worked = NIOLockedValueBox(true)
-        while worked.withLockedValue({ $0 }), Date().timeIntervalSince(started) < mergeBudget {
+        while app.searchMergeOwed.withLockedValue({ $0 }), Date().timeIntervalSince(started) < mergeBudget {
             try await app.hotWrite { sql in
                 let merged = try await merge(sql)
-                worked.withLockedValue { $0 = merged }
+                if !merged { app.searchMergeOwed.withLockedValue { $0 = false } }
             }
         }
     }
@@ -60,6 +60,8 @@ enum TicketSearchIndex {
     /// Indexes everything that waits, a batch a transaction.
     static func catchUp(_ app: Application) async throws {
         guard app.hotSQLite != nil else { return }
+        // New segments may make a level to merge: the next round looks.
+        app.searchMergeOwed.withLockedValue { $0 = true }
         let more = NIOLockedValueBox(true)
         while more.withLockedValue({ $0 }) {
             try await app.hotWrite { sql in
@@ -99,5 +101,14 @@ enum TicketSearchIndex {
             + "WHERE t.rowid > \(bind: mark) AND t.rowid <= \(bind: through)").run()
         try await sql.raw("UPDATE ticket_search_state SET indexed_through = \(bind: through)").run()
         return count == room
+    }
+}
+
+extension Application {
+    private struct SearchMergeOwedKey: StorageKey { typealias Value = NIOLockedValueBox<Bool> }
+
+    /// Whether the search index was written since a merge step last found nothing to do.
+    var searchMergeOwed: NIOLockedValueBox<Bool> {
+        service(SearchMergeOwedKey.self) { NIOLockedValueBox(true) }
     }
 }
