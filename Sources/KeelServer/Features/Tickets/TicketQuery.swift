@@ -52,7 +52,7 @@ struct TicketFilter {
     /// the filters leave too few of the newest matches, the whole match set is used.
     func rows(tenant: TenantData, sort: TicketSort, cursor: String?, limit: Int) async throws -> [Ticket] {
         var window: Int? = usesSearchIndex(tenant) && sort == .newest ? max(256, limit * 4) : nil
-        // What was written just before is found (the index is otherwise brought up to date every second).
+        // What was written just before is found (otherwise the index catches up four times a second).
         if usesSearchIndex(tenant) { try await TicketSearchIndex.catchUpIfPending(application) }
         while true {
             let query = tenant.tickets()
