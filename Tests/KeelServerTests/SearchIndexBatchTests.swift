@@ -28,6 +28,15 @@ final class SearchIndexBatchTests: KeelTestCase {
         return (object(body)["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
     }
 
+    /// A ticket the provider admin raises for Bloom; its id.
+    private func raise(_ title: String, token admin: String) async throws -> String {
+        let (status, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
+            {"organizationId":"\(bloom.uuidString)","title":"\(title)"}
+            """)
+        XCTAssertEqual(status, .created, body)
+        return object(body)["id"] as? String ?? ""
+    }
+
     /// Copies of ticket `template` (numbers after the highest, titles "`title` i"), in one write.
     private func copies(of template: String, count: Int, title: String) async throws {
         let columns = try await sql().raw("PRAGMA table_info(tickets)").all().map { try $0.decode(column: "name", as: String.self) }
@@ -74,10 +83,7 @@ final class SearchIndexBatchTests: KeelTestCase {
     func testChangesToAnIndexedTicketAreWrittenAgainOnceInTheNextBatch() async throws {
         _ = try sql()
         let admin = try await token("admin@keel.test")
-        let (_, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
-            {"organizationId":"\(bloom.uuidString)","title":"Label printer offline"}
-            """)
-        let id = object(body)["id"] as! String
+        let id = try await raise("Label printer offline", token: admin)
         try await TicketSearchIndex.catchUp(app)
         _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: admin, json: #"{"body":"wombat cable swapped"}"#)
         _ = try await call(.POST, "/api/v1/tickets/\(id)/comments", token: admin, json: #"{"body":"numbat firmware","internal":true}"#)
@@ -100,11 +106,9 @@ final class SearchIndexBatchTests: KeelTestCase {
     func testMoreThanABatchIsIndexedOverSeveralTransactions() async throws {
         _ = try sql()
         let admin = try await token("admin@keel.test")
-        let (_, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
-            {"organizationId":"\(bloom.uuidString)","title":"Template"}
-            """)
+        let template = try await raise("Template", token: admin)
         try await TicketSearchIndex.catchUp(app)
-        try await copies(of: object(body)["id"] as! String, count: TicketSearchIndex.batch + 10, title: "Capybara badge reader")
+        try await copies(of: template, count: TicketSearchIndex.batch + 10, title: "Capybara badge reader")
         let mark = try await int("SELECT indexed_through AS n FROM ticket_search_state")
         let more = NIOLockedValueBox<[Bool]>([])
         for _ in 0..<2 {
@@ -127,10 +131,7 @@ final class SearchIndexBatchTests: KeelTestCase {
     func testARowidGivenAgainAfterADeleteIsIndexedAsTheNewTicket() async throws {
         _ = try sql()
         let admin = try await token("admin@keel.test")
-        let (_, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
-            {"organizationId":"\(bloom.uuidString)","title":"Template"}
-            """)
-        let template = object(body)["id"] as! String
+        let template = try await raise("Template", token: admin)
         try await copies(of: template, count: 1, title: "Axolotl scanner")
         try await TicketSearchIndex.catchUp(app)
         let rowid = try await int("SELECT max(rowid) AS n FROM tickets")
@@ -164,10 +165,7 @@ final class SearchIndexBatchTests: KeelTestCase {
         let idle = try await step()
         XCTAssertFalse(idle, "nothing piled up after a round")
         for index in 0..<4 {
-            let (status, body) = try await call(.POST, "/api/v1/tickets", token: admin, json: """
-                {"organizationId":"\(bloom.uuidString)","title":"Okapi dock \(index)"}
-                """)
-            XCTAssertEqual(status, .created, body)
+            _ = try await raise("Okapi dock \(index)", token: admin)
             try await TicketSearchIndex.catchUp(app)
         }
         let piled = try await step()
