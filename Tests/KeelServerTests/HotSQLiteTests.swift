@@ -141,7 +141,7 @@ final class HotSQLiteTests: KeelTestCase {
         XCTAssertLessThan(restarted, 10, "the last write alone, at the start of the log")
     }
 
-    /// Four times a second while serving: with nothing written since the last restart, the
+    /// Ten times a second while serving: with nothing written since the last restart, the
     /// round must not wait for the write gate.
     func testAnIdleLogIsNotRestartedAgainUnderTheGate() async throws {
         let hot = try hot()

@@ -51,14 +51,14 @@ extension Application {
     /// SQLite, when serving: a commit no longer copies the write-ahead log back into the
     /// database when the log passes 1,000 pages (that copy and its fsync ran inside the
     /// one-writer gate, in whichever request's commit crossed the line); a background loop
-    /// does it four times a second instead (`restartLog`).
+    /// does it ten times a second instead (`restartLog`).
     func checkpointInBackground() async throws {
         guard !keel.usesPostgres else { return }
         for loop in eventLoopGroup.makeIterator() {
             try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
         }
         hotSQLite?.leaveCheckpointsToBackground()
-        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 0.25) { app in try await app.restartLog() })
+        lifecycle.use(BackgroundLoop("WAL checkpoint", every: 0.1) { app in try await app.restartLog() })
     }
 
     /// Under a steady stream of writes a passive checkpoint never catches up with the log:
