@@ -78,29 +78,30 @@ enum TicketSearchIndex {
 
     /// One batch: changed tickets written again, then new ones added. Returns whether more wait.
     static func indexBatch(_ sql: any SQLDatabase) async throws -> Bool {
-        let staleRows = try await sql.raw("""
-            SELECT ticket_rowid FROM ticket_search_stale ORDER BY ticket_rowid LIMIT \(bind: batch)
-            """).all().map { try $0.decode(column: "ticket_rowid", as: Int.self) }
         let mark = try await sql.raw("SELECT indexed_through FROM ticket_search_state").first()?
             .decode(column: "indexed_through", as: Int.self) ?? 0
-        if let last = staleRows.last {
+        let stale = try await span("SELECT ticket_rowid AS r FROM ticket_search_stale ORDER BY ticket_rowid LIMIT \(bind: batch)", on: sql)
+        if let last = stale.last {
             let changed: SQLQueryString = "SELECT ticket_rowid FROM ticket_search_stale WHERE ticket_rowid <= \(bind: last)"
             try await sql.raw("DELETE FROM ticket_search WHERE rowid IN (" + changed + ")").run()
             try await sql.raw("INSERT INTO ticket_search(rowid, open_text, internal_text) \(unsafeRaw: TicketSearchDocuments.document) "
                 + "WHERE t.rowid IN (" + changed + ") AND t.rowid <= \(bind: mark)").run()
             try await sql.raw("DELETE FROM ticket_search_stale WHERE ticket_rowid <= \(bind: last)").run()
         }
-        let room = batch - staleRows.count
+        let room = batch - stale.count
         guard room > 0 else { return true }
-        let newest = try await sql.raw("""
-            SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM tickets WHERE rowid > \(bind: mark) ORDER BY rowid LIMIT \(bind: room))
-            """).first()
-        let count = try newest?.decode(column: "n", as: Int.self) ?? 0
-        guard count > 0, let through = try newest?.decode(column: "last", as: Int?.self) else { return false }
+        let new = try await span("SELECT rowid AS r FROM tickets WHERE rowid > \(bind: mark) ORDER BY rowid LIMIT \(bind: room)", on: sql)
+        guard let through = new.last else { return false }
         try await sql.raw("INSERT INTO ticket_search(rowid, open_text, internal_text) \(unsafeRaw: TicketSearchDocuments.document) "
             + "WHERE t.rowid > \(bind: mark) AND t.rowid <= \(bind: through)").run()
         try await sql.raw("UPDATE ticket_search_state SET indexed_through = \(bind: through)").run()
-        return count == room
+        return new.count == room
+    }
+
+    /// How many rows `rows` (one integer column `r`, in order, limited) selects, and the last `r`.
+    private static func span(_ rows: SQLQueryString, on sql: any SQLDatabase) async throws -> (count: Int, last: Int?) {
+        let row = try await sql.raw("SELECT count(*) AS n, max(r) AS last FROM (" + rows + ")").first()
+        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "last", as: Int?.self))
     }
 }
 
